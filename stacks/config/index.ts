@@ -1,0 +1,46 @@
+/**
+ * Reads the `landing-zone:` namespace from the Pulumi runtime and validates
+ * it. The only config module that imports Pulumi.
+ */
+import * as pulumi from "@pulumi/pulumi";
+import { NAMESPACE, requireValidConfig } from "./resolve";
+
+export * from "./resolve";
+export * from "./schema";
+
+/** Every `landing-zone:` key from the engine, values parsed as Pulumi's getObject would. */
+export function rawConfigFromRuntime(): Record<string, unknown> {
+    const raw: Record<string, unknown> = {};
+    for (const [fullKey, value] of Object.entries(pulumi.runtime.allConfig())) {
+        const [namespace, ...rest] = fullKey.split(":");
+        if (namespace !== NAMESPACE || rest.length === 0) continue;
+        raw[rest.join(":")] = parseValue(value);
+    }
+    return raw;
+}
+
+function parseValue(value: string): unknown {
+    try {
+        return JSON.parse(value);
+    } catch {
+        return value;
+    }
+}
+
+/** The validated config, or a ConfigError listing every problem; called before any resource is declared. */
+export function loadConfig() {
+    return requireValidConfig(rawConfigFromRuntime());
+}
+
+/**
+ * The site pre-shared keys as secret outputs. Read through Pulumi's secret
+ * accessor so the engine keeps them encrypted in state.
+ */
+export function vpnPreSharedKeys(): Record<string, pulumi.Output<string>> {
+    const config = new pulumi.Config(NAMESPACE);
+    const names = Object.keys(JSON.parse(pulumi.runtime.getConfig(`${NAMESPACE}:vpnPreSharedKeys`) ?? "{}") as Record<string, string>);
+    const all = config.getSecretObject<Record<string, string>>("vpnPreSharedKeys");
+    const keys: Record<string, pulumi.Output<string>> = {};
+    for (const name of names) keys[name] = pulumi.secret(all!.apply((k) => k[name]));
+    return keys;
+}

@@ -1,0 +1,4 @@
+// Entry point for `pulumi up` / `pulumi preview` (Pulumi.yaml `main: stacks/`).
+import { landingZoneProgram } from "./program";
+
+export = landingZoneProgram();

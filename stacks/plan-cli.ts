@@ -1,0 +1,73 @@
+/**
+ * `npm run plan -- [--stack dev] [--config FILE] [--json]`
+ *
+ * Evaluates the real program offline under Pulumi mocks with a stack's
+ * config and prints the report (or the JSON document with --json).
+ * Exit status: 0 no mandatory violation; 1 a mandatory violation; 2 invalid
+ * config or usage (one line per problem on stderr).
+ */
+import * as path from "path";
+import { buildPlanDocument, renderReport } from "./plan/report";
+import { runPlan } from "./plan/run";
+import { readStackFile, StackFileError } from "./plan/stack-file";
+
+interface Options { stack: string; configFile?: string; json: boolean }
+
+function parseArgs(argv: string[]): Options {
+    const options: Options = { stack: "dev", json: false };
+    for (let i = 0; i < argv.length; i++) {
+        const arg = argv[i];
+        const value = () => {
+            const next = argv[++i];
+            if (next === undefined || next.startsWith("--")) throw new UsageError(`${arg} needs a value`);
+            return next;
+        };
+        if (arg === "--stack" || arg === "-s") options.stack = value();
+        else if (arg === "--config" || arg === "-c") options.configFile = value();
+        else if (arg === "--json") options.json = true;
+        else if (arg === "--help" || arg === "-h") throw new UsageError("usage: npm run plan -- [--stack NAME] [--config Pulumi.NAME.yaml] [--json]");
+        else throw new UsageError(`unknown argument ${arg} (usage: npm run plan -- [--stack NAME] [--config FILE] [--json])`);
+    }
+    return options;
+}
+
+class UsageError extends Error {}
+
+export async function main(argv: string[]): Promise<number> {
+    let options: Options;
+    try {
+        options = parseArgs(argv);
+    } catch (err) {
+        process.stderr.write(`${(err as Error).message}\n`);
+        return 2;
+    }
+    const file = options.configFile ?? path.join(__dirname, "..", `Pulumi.${options.stack}.yaml`);
+    let stackConfig;
+    try {
+        stackConfig = readStackFile(file);
+    } catch (err) {
+        if (err instanceof StackFileError) {
+            process.stderr.write(`${err.message}\n`);
+            return 2;
+        }
+        throw err;
+    }
+    const result = await runPlan(options.stack, stackConfig);
+    if (!result.ok) {
+        process.stderr.write(result.problems.map((p) => `${p}\n`).join(""));
+        return 2;
+    }
+    const doc = buildPlanDocument(result.run);
+    process.stdout.write(options.json ? `${JSON.stringify(doc, null, 2)}\n` : `${renderReport(doc)}\n`);
+    return doc.policies.violations.some((v) => v.level === "mandatory") ? 1 : 0;
+}
+
+if (require.main === module) {
+    main(process.argv.slice(2)).then(
+        (code) => process.exit(code),
+        (err) => {
+            process.stderr.write(`plan failed: ${(err as Error).stack ?? err}\n`);
+            process.exit(3);
+        },
+    );
+}

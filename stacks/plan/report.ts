@@ -1,0 +1,148 @@
+/**
+ * Turns a plan run into the JSON document of DESIGN.md and into the human
+ * report: resource tree, address plan tables, outputs (then cost and
+ * policies, filled by their own modules).
+ */
+import { PlanRun, PlannedResource } from "./run";
+
+export interface CostItem { type: string; name: string; monthly: number; basis: string }
+export interface PolicyViolation { policy: string; level: "mandatory" | "advisory"; resource: string | null; message: string }
+
+export interface PlanDocument {
+    stack: string;
+    resources: Array<{ type: string; name: string; parent: string | null; inputs: Record<string, unknown> }>;
+    addressing: {
+        aws: {
+            region: string;
+            vpcIpv4Cidr: string;
+            vpcIpv6: string;
+            /** The /56 the offline plan's mocks assigned, to show derived /64s. */
+            plannedVpcIpv6Block: string | null;
+            subnets: Array<{ tier: string; availabilityZone: string; ipv4Cidr: string; ipv6NetworkIndex: number; ipv6Cidr: string | null }>;
+        };
+        azure: {
+            location: string;
+            vnet: { ipv4Cidr: string; ipv6Cidr?: string; subnets: Array<{ name: string; ipv4Cidr: string; ipv6Cidr?: string }> };
+            spoke?: { ipv4Cidr: string; subnets: Array<{ name: string; ipv4Cidr: string }> };
+            hubPrefix: string | null;
+        };
+        sites: Array<{ name: string; addressSpaces: string[] }>;
+    };
+    cost: { currency: "USD"; monthly: number; cap: number | null; items: CostItem[] };
+    policies: { violations: PolicyViolation[] };
+    outputs: Record<string, unknown>;
+}
+
+export function buildPlanDocument(run: PlanRun, extra?: { cost?: PlanDocument["cost"]; policies?: PlanDocument["policies"] }): PlanDocument {
+    const byUrn = new Map(run.resources.map((r) => [r.urn, r]));
+    const parentName = (r: PlannedResource) => {
+        const parent = r.parent ? byUrn.get(r.parent) : undefined;
+        return parent && parent.type !== "pulumi:pulumi:Stack" ? parent.name : null;
+    };
+    const subnetInputs = new Map(
+        run.resources
+            .filter((r) => r.type === "aws:ec2/subnet:Subnet")
+            .map((r) => [`${r.inputs.availabilityZone}/${(r.inputs.tags as Record<string, string> | undefined)?.["landing-zone:tier"]}`, r.inputs]),
+    );
+    const vpc = run.resources.find((r) => r.type === "aws:ec2/vpc:Vpc");
+    const plan = run.addressPlan;
+    return {
+        stack: run.stack,
+        resources: run.resources
+            .filter((r) => r.type !== "pulumi:pulumi:Stack")
+            .map((r) => ({ type: r.type, name: r.name, parent: parentName(r), inputs: r.inputs })),
+        addressing: {
+            aws: {
+                region: run.config.aws.region,
+                vpcIpv4Cidr: plan.aws.vpcIpv4Cidr,
+                vpcIpv6: plan.aws.vpcIpv6,
+                plannedVpcIpv6Block: (vpc && (run.outputs.aws as Record<string, unknown> | undefined)?.vpcIpv6CidrBlock as string) ?? null,
+                subnets: plan.aws.subnets.map((s) => ({
+                    tier: s.tier,
+                    availabilityZone: s.availabilityZone,
+                    ipv4Cidr: s.ipv4Cidr,
+                    ipv6NetworkIndex: s.ipv6NetworkIndex,
+                    ipv6Cidr: (subnetInputs.get(`${s.availabilityZone}/${s.tier}`)?.ipv6CidrBlock as string | undefined) ?? null,
+                })),
+            },
+            azure: {
+                location: run.config.azure.location,
+                vnet: plan.azure.vnet,
+                ...(plan.azure.spoke ? { spoke: plan.azure.spoke } : {}),
+                hubPrefix: plan.hub?.prefix ?? null,
+            },
+            sites: plan.sites,
+        },
+        cost: extra?.cost ?? { currency: "USD", monthly: 0, cap: run.config.monthlyCostCapUsd ?? null, items: [] },
+        policies: extra?.policies ?? { violations: [] },
+        outputs: run.outputs,
+    };
+}
+
+/** The human report. */
+export function renderReport(doc: PlanDocument): string {
+    const lines: string[] = [];
+    lines.push(`Landing zone plan — stack "${doc.stack}" (offline, Pulumi mocks; no cloud calls)`, "");
+    lines.push(`Resources (${doc.resources.length}):`);
+    lines.push(...renderTree(doc.resources), "");
+
+    const a = doc.addressing;
+    lines.push(`Address plan`);
+    lines.push(`  AWS ${a.aws.region}: VPC ${a.aws.vpcIpv4Cidr}, IPv6 ${a.aws.vpcIpv6}${a.aws.plannedVpcIpv6Block ? ` (planned as ${a.aws.plannedVpcIpv6Block})` : ""}`);
+    lines.push(...table(["tier", "AZ", "IPv4", "/64 #", "IPv6"], a.aws.subnets.map((s) => [s.tier, s.availabilityZone, s.ipv4Cidr, String(s.ipv6NetworkIndex), s.ipv6Cidr ?? "-"])).map((l) => `    ${l}`));
+    lines.push(`  Azure ${a.azure.location}: workload VNet ${a.azure.vnet.ipv4Cidr} + ${a.azure.vnet.ipv6Cidr ?? "(IPv4-only)"}`);
+    lines.push(...table(["subnet", "IPv4", "IPv6"], a.azure.vnet.subnets.map((s) => [s.name, s.ipv4Cidr, s.ipv6Cidr ?? "-"])).map((l) => `    ${l}`));
+    if (a.azure.spoke) {
+        lines.push(`  Azure hub-attached spoke VNet ${a.azure.spoke.ipv4Cidr} (IPv4-only: Virtual WAN cannot attach a VNet with IPv6)`);
+        lines.push(...table(["subnet", "IPv4"], a.azure.spoke.subnets.map((s) => [s.name, s.ipv4Cidr])).map((l) => `    ${l}`));
+    }
+    lines.push(`  Virtual WAN hub prefix: ${a.azure.hubPrefix ?? "(no hub)"}`);
+    if (a.sites.length > 0) {
+        lines.push(`  Branch sites (IPv4 ranges advertised to the hub):`);
+        lines.push(...table(["site", "ranges"], a.sites.map((s) => [s.name, s.addressSpaces.join(", ") || "(BGP)"])).map((l) => `    ${l}`));
+    }
+    lines.push("");
+
+    lines.push(`Monthly cost estimate: ${doc.cost.items.length === 0 ? "(not estimated)" : `$${doc.cost.monthly.toFixed(2)}`}${doc.cost.cap !== null ? ` against a cap of $${doc.cost.cap.toFixed(2)}` : ""}`);
+    if (doc.cost.items.length > 0) {
+        lines.push(...table(["USD/month", "resource", "basis"], doc.cost.items.filter((i) => i.monthly !== 0 || i.basis.startsWith("unpriced")).map((i) => [i.monthly.toFixed(2), `${shortType(i.type)} ${i.name}`, i.basis])).map((l) => `  ${l}`));
+    }
+    lines.push("");
+    lines.push(`Policies: ${doc.policies.violations.length === 0 ? "no violations" : `${doc.policies.violations.length} violation(s)`}`);
+    for (const v of doc.policies.violations) lines.push(`  [${v.level}] ${v.policy}${v.resource ? ` (${v.resource})` : ""}: ${v.message}`);
+    lines.push("");
+    lines.push("Outputs:");
+    for (const [key, value] of Object.entries(doc.outputs)) {
+        if (key === "addressPlan") continue;
+        lines.push(`  ${key}: ${JSON.stringify(value)}`);
+    }
+    return lines.join("\n");
+}
+
+function renderTree(resources: PlanDocument["resources"]): string[] {
+    const children = new Map<string | null, PlanDocument["resources"]>();
+    for (const r of resources) {
+        const list = children.get(r.parent) ?? [];
+        list.push(r);
+        children.set(r.parent, list);
+    }
+    const out: string[] = [];
+    const walk = (parent: string | null, indent: string) => {
+        for (const r of children.get(parent) ?? []) {
+            out.push(`${indent}${r.name}  (${r.type})`);
+            if (r.name !== parent) walk(r.name, `${indent}  `);
+        }
+    };
+    walk(null, "  ");
+    return out;
+}
+
+function shortType(type: string): string {
+    return type.split(":").pop() ?? type;
+}
+
+function table(header: string[], rows: string[][]): string[] {
+    const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? "").length)));
+    const fmt = (r: string[]) => r.map((c, i) => (i === r.length - 1 ? c : c.padEnd(widths[i]))).join("  ");
+    return [fmt(header), fmt(widths.map((w) => "-".repeat(w))), ...rows.map(fmt)];
+}

@@ -1,0 +1,161 @@
+/**
+ * The offline plan: runs the real program under Pulumi's mock runtime with a
+ * stack's config, and collects every registered resource (type, name,
+ * parent, resolved inputs, which inputs were secret) plus the stack outputs.
+ *
+ * The resource tree comes from the registration requests themselves: the
+ * mock monitor's `registerResource` is wrapped to read each request's parent
+ * URN and its serialized inputs (where secrets still carry their marker),
+ * because the mocks' own callback sees neither.
+ */
+import * as pulumi from "@pulumi/pulumi";
+import { AddressPlan, planAddresses } from "../../components/addressing";
+import { LandingZoneConfig, addressingInputOf, resolveConfig } from "../config/resolve";
+import { LandingZoneMocks } from "./mocks";
+import { StackConfig } from "./stack-file";
+
+export const SECRET = "[secret]";
+/** Pulumi's wire marker for a secret value. */
+const SECRET_SIG_KEY = "4dabf18193072939515e22adb298388d";
+const SECRET_SIG = "1b47061264138c4ac30d75fd1eb44270";
+
+export interface PlannedResource {
+    type: string;
+    name: string;
+    urn: string;
+    /** The parent's URN, or null for top-level resources. */
+    parent: string | null;
+    custom: boolean;
+    /** Inputs as the provider would receive them, secrets replaced by "[secret]". */
+    inputs: Record<string, unknown>;
+}
+
+export interface PlanRun {
+    stack: string;
+    config: LandingZoneConfig;
+    addressPlan: AddressPlan;
+    resources: PlannedResource[];
+    /** Stack outputs, secrets replaced by "[secret]". */
+    outputs: Record<string, unknown>;
+}
+
+export type PlanResult = { ok: true; run: PlanRun } | { ok: false; problems: string[] };
+
+/** Runs the program for one stack under mocks. Config problems come back as lines, not exceptions. */
+export async function runPlan(stack: string, stackConfig: StackConfig, project = "landing-zone"): Promise<PlanResult> {
+    const raw: Record<string, unknown> = {};
+    for (const [key, value] of Object.entries(stackConfig.config)) {
+        const [namespace, ...rest] = key.split(":");
+        if (namespace === "landing-zone" && rest.length > 0) raw[rest.join(":")] = parseValue(value);
+    }
+    const validated = resolveConfig(raw);
+    if (!validated.ok) return { ok: false, problems: validated.problems };
+
+    const region = validated.config.aws.region;
+    pulumi.runtime.setAllConfig(stackConfig.config, stackConfig.secretKeys);
+    await pulumi.runtime.setMocks(new LandingZoneMocks(region), project, stack, false);
+
+    const resources: PlannedResource[] = [];
+    const monitor = pulumi.runtime.getMonitor() as unknown as {
+        registerResource(req: RegisterRequest, callback: (err: unknown, res: unknown) => void): void;
+    };
+    const register = monitor.registerResource.bind(monitor);
+    const redact = redactor(stackConfig.secretValues);
+    monitor.registerResource = (req, callback) => {
+        const type = req.getType();
+        const name = req.getName();
+        const parent = req.getParent() || null;
+        resources.push({
+            type,
+            name,
+            urn: urnOf(project, stack, parent, type, name),
+            parent,
+            custom: req.getCustom(),
+            inputs: redact(unwrapWire(req.getObject()?.toJavaScript() ?? {})) as Record<string, unknown>,
+        });
+        return register(req, callback);
+    };
+
+    // Imported here, after the mocks are in place, so provider modules bind to them.
+    const { landingZoneProgram } = await import("../program");
+    const outputs = landingZoneProgram();
+    const resolvedOutputs = redact(await resolveDeep(outputs)) as Record<string, unknown>;
+    await settle(() => resources.length);
+    return { ok: true, run: { stack, config: validated.config, addressPlan: planAddresses(addressingInputOf(validated.config)), resources, outputs: resolvedOutputs } };
+}
+
+interface RegisterRequest {
+    getType(): string;
+    getName(): string;
+    getParent(): string;
+    getCustom(): boolean;
+    getObject(): { toJavaScript(): Record<string, unknown> } | undefined;
+}
+
+function urnOf(project: string, stack: string, parentUrn: string | null, type: string, name: string): string {
+    // Mirrors the mock monitor: the parent's type chain, then this type.
+    const parentType = parentUrn ? parentUrn.split("::")[2] : undefined;
+    const qualified = parentType && !parentType.startsWith("pulumi:pulumi:Stack") ? `${parentType}$${type}` : type;
+    return `urn:pulumi:${stack}::${project}::${qualified}::${name}`;
+}
+
+/** Turns wire-format values into plain JSON, secrets into "[secret]", unknowns into "[unknown]". */
+function unwrapWire(value: unknown): unknown {
+    if (Array.isArray(value)) return value.map(unwrapWire);
+    if (value && typeof value === "object") {
+        const record = value as Record<string, unknown>;
+        if (record[SECRET_SIG_KEY] === SECRET_SIG) return SECRET;
+        if (SECRET_SIG_KEY in record) return `[${String(record.urn ?? record.value ?? "reference")}]`;
+        return Object.fromEntries(Object.entries(record).map(([k, v]) => [k, unwrapWire(v)]));
+    }
+    if (value === "04da6b54-80e4-46f7-96ec-b56ff0331ba9") return "[unknown]";
+    return value;
+}
+
+/** Replaces any string that contains a known secret value. */
+function redactor(secrets: readonly string[]) {
+    const walk = (value: unknown): unknown => {
+        if (typeof value === "string") return secrets.some((s) => s.length > 0 && value.includes(s)) ? SECRET : value;
+        if (Array.isArray(value)) return value.map(walk);
+        if (value && typeof value === "object") return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, walk(v)]));
+        return value;
+    };
+    return walk;
+}
+
+/** Resolves every Output inside a value; secret outputs become "[secret]". */
+async function resolveDeep(value: unknown): Promise<unknown> {
+    if (pulumi.Output.isInstance(value)) {
+        const output = value as pulumi.Output<unknown>;
+        if (await pulumi.isSecret(output)) return SECRET;
+        const inner = await new Promise<unknown>((resolve) => output.apply((v) => { resolve(v); return v; }));
+        return resolveDeep(inner);
+    }
+    if (value instanceof Promise) return resolveDeep(await value);
+    if (Array.isArray(value)) return Promise.all(value.map(resolveDeep));
+    if (value && typeof value === "object" && !pulumi.Resource.isInstance(value)) {
+        const entries = await Promise.all(Object.entries(value).map(async ([k, v]) => [k, await resolveDeep(v)] as const));
+        return Object.fromEntries(entries.filter(([, v]) => v !== undefined));
+    }
+    return value;
+}
+
+/** Waits until registrations stop arriving (resources declared late, e.g. after an awaited input). */
+async function settle(count: () => number): Promise<void> {
+    let last = -1;
+    let stableTicks = 0;
+    while (stableTicks < 5) {
+        await new Promise((resolve) => setTimeout(resolve, 2));
+        const now = count();
+        stableTicks = now === last ? stableTicks + 1 : 0;
+        last = now;
+    }
+}
+
+function parseValue(value: string): unknown {
+    try {
+        return JSON.parse(value);
+    } catch {
+        return value;
+    }
+}
