@@ -41,7 +41,8 @@ export async function main(argv: string[]): Promise<number> {
         process.stderr.write(`${(err as Error).message}\n`);
         return 2;
     }
-    const file = options.configFile ?? path.join(__dirname, "..", `Pulumi.${options.stack}.yaml`);
+    // npm runs scripts from the package root, where the stack files live.
+    const file = options.configFile ?? path.join(process.cwd(), `Pulumi.${options.stack}.yaml`);
     let stackConfig;
     try {
         stackConfig = readStackFile(file);
