@@ -55,11 +55,11 @@ describe("cost estimator", () => {
         });
 
         it("splits on-demand base, percentage above base (rounded up) and Spot", () => {
-            const e = estimateMonthlyCost([template(), group({ onDemandBaseCapacity: 1, onDemandPercentageAboveBaseCapacity: 50 }, [{ instanceType: "t3.micro" }], 3)], US);
-            // on-demand 1 + ceil(2 × 50 %) = 2: 2 × 730 × 0.0104 = 15.184; Spot 1: 730 × 0.0104 × 0.34 = 2.58128;
-            // volumes 3 × 8 × 0.08 = 1.92; total 19.68528
-            assert.equal(e.items[1].monthly, 19.69);
-            assert.match(e.items[1].basis, /2 × t3\.micro on-demand.*1 × t3\.micro spot.*3 × 8 GB gp3/);
+            const e = estimateMonthlyCost([template(), group({ onDemandBaseCapacity: 1, onDemandPercentageAboveBaseCapacity: 50 }, [{ instanceType: "t3.micro" }], 4)], US);
+            // on-demand 1 + ceil(3 × 50 %) = 3: 3 × 730 × 0.0104 = 22.776; Spot 1: 730 × 0.0104 × 0.34 = 2.58128;
+            // volumes 4 × 8 × 0.08 = 2.56; total 27.91728
+            assert.equal(e.items[1].monthly, 27.92);
+            assert.match(e.items[1].basis, /3 × t3\.micro on-demand.*1 × t3\.micro spot.*4 × 8 GB gp3/);
         });
 
         it("uses the Sydney price and discount in ap-southeast-2, and says the EBS price is derived", () => {
