@@ -7,6 +7,7 @@
  * config or usage (one line per problem on stderr).
  */
 import * as path from "path";
+import { estimateMonthlyCost } from "../components/cost";
 import { buildPlanDocument, renderReport } from "./plan/report";
 import { runPlan } from "./plan/run";
 import { readStackFile, StackFileError } from "./plan/stack-file";
@@ -58,7 +59,19 @@ export async function main(argv: string[]): Promise<number> {
         process.stderr.write(result.problems.map((p) => `${p}\n`).join(""));
         return 2;
     }
-    const doc = buildPlanDocument(result.run);
+    const { run } = result;
+    const estimate = estimateMonthlyCost(
+        run.resources.map((r) => ({ type: r.type, name: r.name, inputs: r.inputs })),
+        { awsRegion: run.config.aws.region, azureLocation: run.config.azure.location },
+    );
+    const doc = buildPlanDocument(run, {
+        cost: {
+            currency: "USD",
+            monthly: estimate.monthly,
+            cap: run.config.monthlyCostCapUsd ?? null,
+            items: estimate.items.map(({ type, name, monthly, basis }) => ({ type, name, monthly, basis })),
+        },
+    });
     process.stdout.write(options.json ? `${JSON.stringify(doc, null, 2)}\n` : `${renderReport(doc)}\n`);
     return doc.policies.violations.some((v) => v.level === "mandatory") ? 1 : 0;
 }

@@ -11,7 +11,7 @@ const esbuild = require("esbuild");
 const root = path.join(__dirname, "..", "..");
 const outfile = path.join(root, "node_modules", ".cache", "landing-zone", "plan-cli.js");
 fs.mkdirSync(path.dirname(outfile), { recursive: true });
-esbuild.buildSync({
+const built = esbuild.build({
     entryPoints: [path.join(root, "stacks", "plan-cli.ts")],
     outfile,
     bundle: true,
@@ -20,8 +20,26 @@ esbuild.buildSync({
     target: "node20",
     format: "cjs",
     logLevel: "error",
+    plugins: [keepDirname()],
 });
-require(outfile).main(process.argv.slice(2)).then(
+/**
+ * The bundle lives elsewhere, so each project file's `__dirname` is replaced
+ * by its real directory (code such as the Lambda bundler resolves files by it).
+ */
+function keepDirname() {
+    return {
+        name: "keep-dirname",
+        setup(build) {
+            build.onLoad({ filter: /\.ts$/ }, (args) => {
+                const source = fs.readFileSync(args.path, "utf8");
+                if (!source.includes("__dirname")) return undefined;
+                return { contents: source.replace(/\b__dirname\b/g, JSON.stringify(path.dirname(args.path))), loader: "ts" };
+            });
+        },
+    };
+}
+
+built.then(() => require(outfile).main(process.argv.slice(2))).then(
     (code) => process.exit(code),
     (err) => {
         process.stderr.write(`plan failed: ${(err && err.stack) || err}\n`);

@@ -103,10 +103,13 @@ export function renderReport(doc: PlanDocument): string {
     }
     lines.push("");
 
-    lines.push(`Monthly cost estimate: ${doc.cost.items.length === 0 ? "(not estimated)" : `$${doc.cost.monthly.toFixed(2)}`}${doc.cost.cap !== null ? ` against a cap of $${doc.cost.cap.toFixed(2)}` : ""}`);
-    if (doc.cost.items.length > 0) {
-        lines.push(...table(["USD/month", "resource", "basis"], doc.cost.items.filter((i) => i.monthly !== 0 || i.basis.startsWith("unpriced")).map((i) => [i.monthly.toFixed(2), `${shortType(i.type)} ${i.name}`, i.basis])).map((l) => `  ${l}`));
-    }
+    const cap = doc.cost.cap;
+    const capText = cap !== null ? ` against a cap of $${cap.toFixed(2)} (${doc.cost.monthly <= cap ? `${((doc.cost.monthly / cap) * 100).toFixed(0)} % used` : `OVER by $${(doc.cost.monthly - cap).toFixed(2)}`})` : " (no cap set)";
+    lines.push(`Monthly cost estimate: $${doc.cost.monthly.toFixed(2)}${capText}`);
+    const charged = doc.cost.items.filter((i) => i.monthly !== 0 || i.basis.startsWith("unpriced")).sort((a, b) => b.monthly - a.monthly);
+    lines.push(...table(["USD/month", "resource", "basis"], charged.map((i) => [i.monthly.toFixed(2), `${shortType(i.type)} ${i.name}`, i.basis])).map((l) => `  ${l}`));
+    const free = doc.cost.items.length - charged.length;
+    if (free > 0) lines.push(`  (+ ${free} resources priced at $0: networks, routes, IAM, free-tier Lambda and rules; see --json for each basis)`);
     lines.push("");
     lines.push(`Policies: ${doc.policies.violations.length === 0 ? "no violations" : `${doc.policies.violations.length} violation(s)`}`);
     for (const v of doc.policies.violations) lines.push(`  [${v.level}] ${v.policy}${v.resource ? ` (${v.resource})` : ""}: ${v.message}`);
