@@ -70,16 +70,21 @@ export const monthlyCostCap: StackValidationPolicy = {
             reportCannotCheck(report, "the cost estimator (components/cost/estimator) is not in this checkout, so the estimate cannot be compared with the cap");
             return;
         }
+        const priced = args.resources.filter((r) => !matchesAny(r.type, config.ignoreTypes)).map((r) => ({ type: r.type, name: r.name, inputs: r.props }));
         const awsRegion = providerSetting(args.resources, "pulumi:providers:aws", "region") ?? config.awsRegion;
         const azureLocation = providerSetting(args.resources, "pulumi:providers:azure-native", "location") ?? config.azureLocation;
-        if (!awsRegion || !azureLocation) {
-            reportCannotCheck(report, `no ${!awsRegion ? "AWS region" : "Azure location"} on a provider resource; set ${!awsRegion ? "awsRegion" : "azureLocation"} in the cost-monthly-cap policy config`);
+        // A region is only needed for a cloud the stack has resources in.
+        const missing = [
+            !awsRegion && priced.some((r) => r.type.startsWith("aws:")) ? "awsRegion" : "",
+            !azureLocation && priced.some((r) => r.type.startsWith("azure-native:")) ? "azureLocation" : "",
+        ].filter(Boolean);
+        if (missing.length > 0) {
+            reportCannotCheck(report, `no provider resource says where the resources run; set ${missing.join(" and ")} in the cost-monthly-cap policy config`);
             return;
         }
-        const priced = args.resources.filter((r) => !matchesAny(r.type, config.ignoreTypes)).map((r) => ({ type: r.type, name: r.name, inputs: r.props }));
         let result;
         try {
-            result = estimate(priced, { awsRegion, azureLocation, hoursPerMonth: config.hoursPerMonth });
+            result = estimate(priced, { awsRegion: awsRegion ?? "", azureLocation: azureLocation ?? "", hoursPerMonth: config.hoursPerMonth });
         } catch (e) {
             if (!isUnknownValueError(e)) throw e;
             reportCannotCheck(report, `the estimate reads ${unknownPath(e)}, which is computed during the deployment`);
