@@ -248,7 +248,8 @@ export async function runPoliciesOffline(resources: readonly OfflineResource[], 
     const policies = options.policies ?? allPolicies;
     const baseConfig = options.config ?? (options.env ? loadPolicyConfig(options.env, policies) : {});
     const config = mergeConfig(baseConfig, options.configOverrides);
-    const problems = validatePolicyConfig(config, policies);
+    // Config may also name pack policies left out of `policies` (a subset run).
+    const problems = validatePolicyConfig(config, [...policies, ...allPolicies.filter((p) => !policies.some((q) => q.name === p.name))]);
     if (problems.length > 0) throw new PolicyConfigError(problems.map((p) => `policy config: ${p}`));
     const stackTags: ReadonlyMap<string, string> = new Map(Object.entries(options.stackTags ?? {}));
     const result: OfflinePolicyResult = { violations: [], notApplicable: [] };

@@ -11,13 +11,12 @@ const dev = (policy: string, settings: Record<string, unknown>) => ({ [policy]: 
 /** A fake estimator with fixed prices per type, so the cap policy is tested on its own. */
 function fakeEstimator(prices: Record<string, number>): EstimateMonthlyCost & { calls: Array<{ resources: readonly CostResource[]; awsRegion: string }> } {
     const calls: Array<{ resources: readonly CostResource[]; awsRegion: string }> = [];
-    const fn = ((resources: readonly CostResource[], options: { awsRegion: string }) => {
+    const fn: EstimateMonthlyCost = (resources, options) => {
         calls.push({ resources, awsRegion: options.awsRegion });
         const items = resources.map((r) => ({ type: r.type, name: r.name, monthly: prices[r.type] ?? 0, basis: `fake ${r.type}`, priced: r.type in prices }));
-        return { currency: "USD" as const, monthly: items.reduce((s, i) => s + i.monthly, 0), items };
-    }) as EstimateMonthlyCost & { calls: typeof calls };
-    fn.calls = calls;
-    return fn;
+        return { currency: "USD", monthly: items.reduce((s, i) => s + i.monthly, 0), items };
+    };
+    return Object.assign(fn, { calls });
 }
 
 const template = (name: string, args: Partial<aws.ec2.LaunchTemplateArgs> = {}) =>
