@@ -566,6 +566,7 @@ const RULES: Record<string, Rule> = {
     "aws:sns/topicSubscription:TopicSubscription": free("part of its topic"),
     "aws:sns/topicPolicy:TopicPolicy": free("part of its topic"),
     "aws:lambda/permission:Permission": free("an access grant"),
+    "aws:lambda/functionEventInvokeConfig:FunctionEventInvokeConfig": free("retry and destination settings of an async invocation"),
     "aws:autoscaling/lifecycleHook:LifecycleHook": free("Auto Scaling configuration"),
     "aws:autoscaling/notification:Notification": free("Auto Scaling configuration"),
     "aws:ec2/vpc:Vpc": free(NETWORK_CONFIG),
