@@ -7,6 +7,7 @@ import * as aws from "@pulumi/aws";
 import * as azure from "@pulumi/azure-native";
 import { AddressPlan } from "../components/addressing";
 import { DualStackVpc } from "../components/aws/dual-stack-vpc";
+import { MultiAzServer } from "../components/aws/multi-az-server";
 import { DualStackVnet, IPV4_ONLY_REASON_TAG } from "../components/azure/dual-stack-vnet";
 import { LandingZoneConfig } from "./config/resolve";
 
@@ -20,6 +21,7 @@ export interface LandingZone {
     vpc: DualStackVpc;
     vnet: DualStackVnet;
     spoke?: DualStackVnet;
+    server?: MultiAzServer;
     outputs: Record<string, unknown>;
 }
 
@@ -70,6 +72,17 @@ export function buildLandingZone(config: LandingZoneConfig, plan: AddressPlan): 
           }, { providers: { "azure-native": azureProvider } })
         : undefined;
 
+    // The multi-AZ server tier: one subnet of the chosen tier in every planned AZ.
+    const serverConfig = config.server;
+    const server = serverConfig
+        ? new MultiAzServer(serverConfig.tierName, {
+              ...serverConfig,
+              vpcId: vpc.vpcId,
+              subnets: config.aws.availabilityZones.map((az) => ({ availabilityZone: az, subnetId: vpc.subnetIds[serverConfig.subnetTier][az] })),
+              tags,
+          }, { providers: { aws: awsProvider } })
+        : undefined;
+
     const outputs: Record<string, unknown> = {
         environment: config.environment,
         profile: config.profile,
@@ -90,5 +103,27 @@ export function buildLandingZone(config: LandingZoneConfig, plan: AddressPlan): 
             ...(spoke ? { spokeVnetId: spoke.vnetId, spokeSubnetIds: spoke.subnetIds, spokeIpv4OnlyReason: { tag: IPV4_ONLY_REASON_TAG, reason: SPOKE_IPV4_ONLY_REASON } } : {}),
         },
     };
-    return { awsProvider, azureProvider, vpc, vnet, spoke, outputs };
+    if (server && serverConfig) {
+        outputs.server = {
+            tier: serverConfig.tierName,
+            groupName: server.groupName,
+            subnetTier: serverConfig.subnetTier,
+            availabilityZones: config.aws.availabilityZones,
+            instanceTypes: serverConfig.instanceTypes,
+            market: serverConfig.market,
+            elasticIp: server.elasticIp ?? null,
+            dnsNames: server.dnsNames,
+            dataVolumeTags: server.dataVolumeTags,
+            snapshotSchedule: server.snapshotSchedule.description,
+            recovery: {
+                summary: server.recovery.summary,
+                estimatedRtoMinutes: Math.ceil(server.recovery.estimatedRtoSeconds / 60),
+                worstCaseRtoMinutes: Math.ceil(server.recovery.worstCaseRtoSeconds / 60),
+                rpoMinutesOldAzReachable: server.recovery.rpoSeconds.oldAzReachable / 60,
+                worstCaseRpoMinutes: Math.ceil(server.recovery.worstCaseRpoSeconds / 60),
+            },
+            alertTopicArn: server.alertTopicArn,
+        };
+    }
+    return { awsProvider, azureProvider, vpc, vnet, spoke, server, outputs };
 }

@@ -7,6 +7,8 @@
 import { z } from "zod";
 import { AddressingInput, validateAddressing } from "../../components/addressing";
 import { rootSchema, RawLandingZoneConfig, SiteConfig } from "./schema";
+import { Architecture, instanceArchitecture } from "../../components/aws/server-instance-types";
+import { DlmIntervalHours, ServerSettings } from "../../components/aws/server-settings";
 
 export const NAMESPACE = "landing-zone";
 
@@ -28,6 +30,8 @@ export interface LandingZoneConfig {
     sites: SiteConfig[];
     /** Names of the sites that have a pre-shared key; the keys themselves never enter this object. */
     sitesWithPreSharedKey: string[];
+    /** The multi-AZ server tier, every default applied; absent when not configured. */
+    server?: ServerConfig;
 }
 
 /** One line per problem: `landing-zone:<key>: <what is wrong>`. */
@@ -86,6 +90,8 @@ export function resolveConfig(raw: Record<string, unknown>): ResolveResult {
     }
 
     problems.push(...validateAddressing(addressingInputOf(value)).map((p) => `${key(p.key)}: ${p.message}`));
+    const server = value.server ? resolveServer(value.server, value.environment, value.aws.region, profile) : undefined;
+    if (server) problems.push(...server.problems);
     if (problems.length > 0) return { ok: false, problems };
 
     const config: LandingZoneConfig = {
@@ -107,6 +113,7 @@ export function resolveConfig(raw: Record<string, unknown>): ResolveResult {
             : {}),
         sites: value.sites,
         sitesWithPreSharedKey: keys.filter((k) => (value.vpnPreSharedKeys ?? {})[k].length > 0),
+        ...(server?.config ? { server: server.config } : {}),
     };
     return { ok: true, config };
 }
@@ -201,4 +208,140 @@ function editDistance(a: string, b: string): number {
         }
     }
     return row[b.length];
+}
+
+// ── landing-zone:server ────────────────────────────────────────────────────
+
+/** The server tier's settings plus where it lands. */
+export interface ServerConfig extends ServerSettings {
+    /** The short name from config; tierName is `<environment>-<name>`. */
+    name: string;
+    /** Which DualStackVpc tier's subnets the group spans (one per AZ). */
+    subnetTier: "public" | "private";
+}
+
+/** Environment-dependent defaults of the server tier. */
+export const SERVER_DEFAULTS: Record<Profile, {
+    instanceTypes: string[];
+    market: "spot" | "on-demand";
+    elasticIp: boolean;
+    intervalHours: DlmIntervalHours;
+    retainCount: number;
+}> = {
+    // Spot over two interchangeable Graviton sizes; IPv6 only (no public IPv4 charge); 4-hourly snapshots for 2 days.
+    budget: { instanceTypes: ["t4g.small", "t4g.micro"], market: "spot", elasticIp: false, intervalHours: 4, retainCount: 12 },
+    // On-demand (list more types as capacity fallbacks, in priority order); an Elastic IP; hourly snapshots for 3 days.
+    production: { instanceTypes: ["t4g.medium"], market: "on-demand", elasticIp: true, intervalHours: 1, retainCount: 72 },
+};
+
+/** Longest tier name: the Lambda is named `<tier>-failover` (64 characters at most) and more names derive from it. */
+const MAX_TIER_NAME = 40;
+
+function resolveServer(
+    raw: NonNullable<RawLandingZoneConfig["server"]>,
+    environment: string,
+    region: string,
+    profile: Profile,
+): { problems: string[]; config?: ServerConfig } {
+    const problems: string[] = [];
+    const key = (k: string) => `${NAMESPACE}:server.${k}`;
+    const defaults = SERVER_DEFAULTS[profile];
+
+    const tierName = `${environment}-${raw.name}`;
+    if (tierName.length > MAX_TIER_NAME) {
+        problems.push(`${key("name")}: the tier name "${tierName}" (environment-name) is longer than ${MAX_TIER_NAME} characters; shorten server.name`);
+    }
+
+    const instanceTypes = raw.instanceTypes ?? defaults.instanceTypes;
+    const byArch = new Map<Architecture, string>();
+    const seen = new Set<string>();
+    instanceTypes.forEach((type, i) => {
+        if (seen.has(type)) problems.push(`${key(`instanceTypes[${i}]`)}: ${type} is listed twice`);
+        seen.add(type);
+        const arch = instanceArchitecture(type);
+        if (arch && !byArch.has(arch)) byArch.set(arch, type);
+    });
+    if (byArch.size > 1) {
+        problems.push(`${key("instanceTypes")}: mixes arm64 (${byArch.get("arm64")}) and x86_64 (${byArch.get("x86_64")}) types; one launch template has one image, so list one architecture`);
+    }
+    const architecture: Architecture = [...byArch.keys()][0] ?? "arm64";
+
+    const market = raw.market ?? defaults.market;
+    if (raw.capacityRebalance === true && market !== "spot") {
+        problems.push(`${key("capacityRebalance")}: capacity rebalancing only replaces Spot instances; market is ${market}`);
+    }
+
+    const volume = raw.dataVolume;
+    if (volume.iops > volume.sizeGiB * 500) {
+        problems.push(`${key("dataVolume.iops")}: gp3 allows at most 500 IOPS per GiB (${volume.sizeGiB * 500} for ${volume.sizeGiB} GiB), got ${volume.iops}`);
+    }
+    if (volume.throughputMiBps > volume.iops / 4) {
+        problems.push(`${key("dataVolume.throughputMiBps")}: gp3 allows at most 0.25 MiB/s per IOPS (${Math.floor(volume.iops / 4)} for ${volume.iops} IOPS), got ${volume.throughputMiBps}`);
+    }
+    if (volume.kmsKeyArn && volume.kmsKeyArn.split(":")[3] !== region) {
+        problems.push(`${key("dataVolume.kmsKeyArn")}: the key is in ${volume.kmsKeyArn.split(":")[3]}, the tier in ${region}; EBS needs a key in the volume's region`);
+    }
+
+    const ingress: ServerConfig["ingress"] = [];
+    const ruleNames = new Set<string>();
+    raw.ingress.forEach((rule, i) => {
+        if (ruleNames.has(rule.name)) problems.push(`${key(`ingress[${i}].name`)}: "${rule.name}" is used twice`);
+        ruleNames.add(rule.name);
+        const [from, to] = portRange(rule.ports);
+        if (from < 1 || to > 65535 || from > to) {
+            problems.push(`${key(`ingress[${i}].ports`)}: ${rule.ports} is not a port range within 1–65535`);
+        } else if (rule.protocol === "tcp" && from <= 22 && 22 <= to) {
+            problems.push(`${key(`ingress[${i}].ports`)}: ${rule.ports} opens port 22 (SSH) to the internet; administer the server through Session Manager instead`);
+        } else {
+            ingress.push({ name: rule.name, protocol: rule.protocol, fromPort: from, toPort: to });
+        }
+    });
+
+    const elasticIp = raw.elasticIp ?? (raw.subnetTier === "public" && defaults.elasticIp);
+    if (raw.elasticIp === true && raw.subnetTier === "private") {
+        problems.push(`${key("elasticIp")}: an Elastic IP cannot reach an instance in a private subnet (no internet gateway route); use subnetTier public or turn elasticIp off`);
+    }
+
+    if (problems.length > 0) return { problems };
+    return {
+        problems,
+        config: {
+            name: raw.name,
+            subnetTier: raw.subnetTier,
+            tierName,
+            instanceTypes,
+            architecture,
+            market,
+            spotAllocationStrategy: raw.spotAllocationStrategy,
+            capacityRebalance: raw.capacityRebalance ?? market === "spot",
+            healthCheckGracePeriodSeconds: raw.healthCheckGracePeriodSeconds,
+            rootVolumeSizeGiB: raw.rootVolumeSizeGiB,
+            dataVolume: {
+                sizeGiB: volume.sizeGiB,
+                iops: volume.iops,
+                throughputMiBps: volume.throughputMiBps,
+                ...(volume.kmsKeyArn ? { kmsKeyArn: volume.kmsKeyArn } : {}),
+                mountPoint: volume.mountPoint,
+                filesystem: volume.filesystem,
+            },
+            app: { ...(raw.app.systemdUnit ? { systemdUnit: raw.app.systemdUnit } : {}), packages: raw.app.packages },
+            ingress,
+            elasticIp,
+            ...(raw.dns ? { dns: { hostedZoneId: raw.dns.hostedZoneId.replace(/^\/hostedzone\//, ""), recordName: raw.dns.recordName.replace(/\.$/, ""), ttl: raw.dns.ttl } } : {}),
+            snapshots: {
+                intervalHours: (raw.snapshots.intervalHours ?? defaults.intervalHours) as DlmIntervalHours,
+                retainCount: raw.snapshots.retainCount ?? defaults.retainCount,
+                startTime: raw.snapshots.startTime,
+            },
+            failover: raw.failover,
+            ...(raw.alertEmail ? { alertEmail: raw.alertEmail } : {}),
+        },
+    };
+}
+
+/** 443 → [443, 443]; "8000-8100" → [8000, 8100]. */
+function portRange(ports: number | string): [number, number] {
+    if (typeof ports === "number") return [ports, ports];
+    const [from, to] = ports.split("-").map(Number);
+    return [from, to ?? from];
 }

@@ -7,6 +7,8 @@
  */
 import { z } from "zod";
 import { isPublicUnicastIpv4 } from "../../components/addressing";
+import { isInstanceTypeName } from "../../components/aws/server-instance-types";
+import { DLM_INTERVAL_HOURS } from "../../components/aws/server-settings";
 
 const name = (what: string) =>
     z.string().regex(/^[a-z][a-z0-9-]{0,39}$/, `${what} must be 1–40 lowercase letters, digits or dashes, starting with a letter`);
@@ -104,6 +106,100 @@ export const siteSchema = z.strictObject({
     ispName: z.string().min(1).default("unknown"),
 });
 
+// ── landing-zone:server: the fault-tolerant multi-AZ server tier ───────────
+// Environment-dependent defaults (instance types, market, Elastic IP, snapshot
+// schedule) are applied in resolve.ts; cross-field checks (one architecture,
+// gp3 ratios, no port 22) live there too.
+
+const serverIngressSchema = z.strictObject({
+    /** Rule name: letters, digits, dashes. */
+    name: name("a rule name"),
+    /** tcp or udp. Default tcp. */
+    protocol: z.enum(["tcp", "udp"]).default("tcp"),
+    /** A port (443) or a range ("8000-8100"), opened on IPv4 and IPv6 alike. Port 22 is refused: use Session Manager. */
+    ports: z.union([z.number().int().min(1).max(65535), z.string().regex(/^\d{1,5}(-\d{1,5})?$/, "must be a port or a range like 8000-8100")]),
+});
+
+/** CloudWatch Logs' accepted retention periods, in days. */
+export const LOG_RETENTION_DAYS = [1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653] as const;
+
+/** `landing-zone:server`. Absent: no server tier. */
+export const serverSchema = z.strictObject({
+    /** Short name; the tier is `<environment>-<name>` (group name, tag value). Default "server". */
+    name: z.string().regex(/^[a-z][a-z0-9-]{0,19}$/, "must be 1–20 lowercase letters, digits or dashes, starting with a letter").default("server"),
+    /** public (default: reachable on the ingress ports) or private (no inbound from the internet; IPv6 egress only). */
+    subnetTier: z.enum(["public", "private"]).default("public"),
+    /** Interchangeable instance types, one architecture. Default: budget t4g.small, t4g.micro; production t4g.medium. */
+    instanceTypes: z.array(z.string().refine(isInstanceTypeName, "must be an EC2 instance type such as t4g.small")).min(1, "needs at least one instance type").optional(),
+    /** spot or on-demand. Default: budget spot, production on-demand. */
+    market: z.enum(["spot", "on-demand"]).optional(),
+    /** How Spot picks among the types. Default price-capacity-optimized. */
+    spotAllocationStrategy: z.enum(["price-capacity-optimized", "capacity-optimized", "lowest-price"]).default("price-capacity-optimized"),
+    /** Replace a Spot instance before it is reclaimed. Default: on with Spot (Spot only). */
+    capacityRebalance: z.boolean().optional(),
+    /** Seconds from InService (data volume attached) to the app serving. Default 300, at least 60. */
+    healthCheckGracePeriodSeconds: z.number().int().min(60, "must be at least 60 seconds: the app needs time to mount its data and start").max(7200, "must be at most 7200 seconds").default(300),
+    /** Root volume size in GiB (gp3, encrypted). Default 8, the Amazon Linux 2023 image size. */
+    rootVolumeSizeGiB: z.number().int().min(8, "must be at least 8 GiB (the Amazon Linux 2023 image)").max(16384).default(8),
+    /** The data volume that follows the instance (gp3, always encrypted). */
+    dataVolume: z.strictObject({
+        /** GiB. Default 20. */
+        sizeGiB: z.number().int().min(1, "must be at least 1 GiB (gp3 range 1–65536 GiB)").max(65536, "must be at most 65536 GiB (gp3 range 1–65536 GiB)").default(20),
+        /** gp3 IOPS, 3000–80000 and at most 500 per GiB. Default 3000 (included in the gp3 price). */
+        iops: z.number().int().min(3000, "must be at least 3000 (the gp3 baseline)").max(80000, "must be at most 80000 (gp3 maximum)").default(3000),
+        /** gp3 throughput MiB/s, 125–2000 and at most IOPS/4. Default 125 (included). */
+        throughputMiBps: z.number().int().min(125, "must be at least 125 MiB/s (the gp3 baseline)").max(2000, "must be at most 2000 MiB/s (gp3 maximum)").default(125),
+        /** Customer-managed KMS key ARN. Default: the account's default EBS key. */
+        kmsKeyArn: z.string().regex(/^arn:aws[a-z-]*:kms:[a-z0-9-]+:\d{12}:key\/[0-9a-f-]+$/, "must be a KMS key ARN (arn:aws:kms:<region>:<account>:key/<id>)").optional(),
+        /** Mount point. Default /srv/data. */
+        mountPoint: z.string().regex(/^(\/[A-Za-z0-9._-]+)+$/, "must be an absolute path of letters, digits, dots, dashes and underscores, such as /srv/data").refine((p) => !/^\/(bin|boot|dev|etc|lib|lib64|proc|run|sbin|sys|tmp|usr|var)(\/|$)/.test(p), "must not be inside a system directory").default("/srv/data"),
+        /** Filesystem made on the first, empty volume: xfs (default) or ext4. */
+        filesystem: z.enum(["xfs", "ext4"]).default("xfs"),
+    }).prefault({}),
+    /** The app: what to install and which systemd unit to start once the data is mounted. */
+    app: z.strictObject({
+        /** Started (and made to require the mount) once the data volume is mounted, e.g. nginx.service. None: only mount. */
+        systemdUnit: z.string().regex(/^[A-Za-z0-9@._:-]+\.(service|target)$/, "must be a systemd unit name such as nginx.service").optional(),
+        /** dnf packages installed at boot. Default none. */
+        packages: z.array(z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._+-]*$/, "must be a package name")).default([]),
+    }).prefault({}),
+    /** Inbound from the internet, on both IPv4 and IPv6. Default: nothing open. */
+    ingress: z.array(serverIngressSchema).default([]),
+    /** An Elastic IP moved to each new instance. Default: production on; budget off (IPv6 only, no $0.005/h IPv4 charge). */
+    elasticIp: z.boolean().optional(),
+    /** A Route 53 record kept pointed at the instance (A with the Elastic IP, AAAA always). */
+    dns: z.strictObject({
+        /** The hosted zone id (Z…). */
+        hostedZoneId: z.string().regex(/^(\/hostedzone\/)?Z[A-Z0-9]{1,32}$/, "must be a Route 53 hosted zone id such as Z0123456789ABCDEFGHIJ"),
+        /** The record's fully qualified name, e.g. app.example.org. */
+        recordName: z.string().regex(/^(?=.{1,253}\.?$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}\.?$/i, "must be a fully qualified domain name"),
+        /** Seconds; short, so clients follow a failover. Default 60. */
+        ttl: z.number().int().min(0).max(86400).default(60),
+    }).optional(),
+    /** Scheduled snapshots of the data volume (Data Lifecycle Manager): the worst-case data loss on AZ failure. */
+    snapshots: z.strictObject({
+        /** Hours between snapshots: 1, 2, 3, 4, 6, 8, 12 or 24. Default: budget 4, production 1. */
+        intervalHours: z.number().refine((h) => (DLM_INTERVAL_HOURS as readonly number[]).includes(h), "must be one of 1, 2, 3, 4, 6, 8, 12, 24 (the intervals Data Lifecycle Manager accepts)").optional(),
+        /** Snapshots kept. Default: budget 12 (2 days), production 72 (3 days). */
+        retainCount: z.number().int().min(1, "must be at least 1: a schedule that keeps nothing protects nothing").max(1000, "must be at most 1000").optional(),
+        /** UTC time the schedule starts, hh:mm. Default 03:00. */
+        startTime: z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, "must be a UTC time hh:mm").default("03:00"),
+    }).prefault({}),
+    /** The failover handler's bounds. */
+    failover: z.strictObject({
+        /** Longest wait for a snapshot. Default 600. */
+        snapshotWaitTimeoutSeconds: z.number().int().min(30).max(900).default(600),
+        /** Longest wait per volume step. Default 300. */
+        volumeWaitTimeoutSeconds: z.number().int().min(30).max(900).default(300),
+        /** Superseded data volumes kept after a failover. Default 1. */
+        supersededVolumeRetention: z.number().int().min(0).max(100).default(1),
+        /** Handler log retention in days (a CloudWatch Logs period). Default 30. */
+        logRetentionDays: z.number().refine((d) => (LOG_RETENTION_DAYS as readonly number[]).includes(d), `must be a CloudWatch Logs retention period (${LOG_RETENTION_DAYS.join(", ")})`).default(30),
+    }).prefault({}),
+    /** Told of every replacement and failure (confirm the subscription email once). */
+    alertEmail: z.email("must be an email address").optional(),
+});
+
 /**
  * The whole `landing-zone:` namespace. Keys are the config keys without the
  * namespace. `vpnPreSharedKeys` is read separately, as a secret.
@@ -123,6 +219,8 @@ export const rootSchema = z.strictObject({
     azure: azureSchema,
     wan: wanSchema.optional(),
     sites: z.array(siteSchema).default([]),
+    /** The multi-AZ server tier; absent: none. */
+    server: serverSchema.optional(),
     /** Pre-shared keys per site name; a secret (`pulumi config set --secret --path 'vpnPreSharedKeys.<site>'`). */
     vpnPreSharedKeys: z.record(z.string(), z.string()).optional(),
 });
@@ -131,3 +229,4 @@ export type RawLandingZoneConfig = z.infer<typeof rootSchema>;
 export type SiteConfig = z.infer<typeof siteSchema>;
 export type AllowRule = z.infer<typeof allowRuleSchema>;
 export type SubnetConfig = z.infer<typeof subnetSchema>;
+export type RawServerConfig = z.infer<typeof serverSchema>;

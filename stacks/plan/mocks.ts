@@ -95,6 +95,28 @@ export class LandingZoneMocks implements pulumi.runtime.Mocks {
             case "aws:sns/topic:Topic":
                 state.arn = `arn:aws:sns:${region}:${ACCOUNT}:${inputs.name ?? name}`;
                 break;
+            // The multi-AZ server tier: ARNs in the shapes its policies and outputs rely on.
+            case "aws:ec2/launchTemplate:LaunchTemplate":
+                state.latestVersion = 1;
+                state.defaultVersion = 1;
+                state.name = inputs.name ?? `${name}-${hex(seed, 7)}`;
+                break;
+            case "aws:autoscaling/group:Group":
+                state.name = inputs.name ?? `${name}-${hex(seed, 7)}`;
+                state.arn = `arn:aws:autoscaling:${region}:${ACCOUNT}:autoScalingGroup:${hex(seed, 8)}-0000-4000-8000-${hex(seed + "asg", 12)}:autoScalingGroupName/${state.name}`;
+                break;
+            case "aws:cloudwatch/eventRule:EventRule":
+                state.name = inputs.name ?? `${name}-${hex(seed, 7)}`;
+                state.arn = `arn:aws:events:${region}:${ACCOUNT}:rule/${state.name}`;
+                break;
+            case "aws:cloudwatch/logGroup:LogGroup":
+                state.name = inputs.name ?? `${name}-${hex(seed, 7)}`;
+                state.arn = `arn:aws:logs:${region}:${ACCOUNT}:log-group:${state.name}`;
+                break;
+            case "aws:iam/instanceProfile:InstanceProfile":
+                state.name = inputs.name ?? `${name}-${hex(seed, 7)}`;
+                state.arn = `arn:aws:iam::${ACCOUNT}:instance-profile/${state.name}`;
+                break;
             default:
                 if (state.name === undefined && !type.startsWith("aws:ec2/route")) state.name = inputs.name ?? `${name}-${hex(seed, 7)}`;
         }

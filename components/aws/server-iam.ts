@@ -1,0 +1,250 @@
+/**
+ * IAM policy documents for the multi-AZ server tier, as pure functions of
+ * plain strings (the component resolves the ARNs, then calls these), so tests
+ * can read every statement.
+ *
+ * The failover handler's role is least privilege:
+ *   - reads (Describe*) on "*": EC2 and Auto Scaling cannot scope them;
+ *   - everything that changes or deletes an EC2 volume, snapshot, instance or
+ *     interface is limited to resources tagged `landing-zone:tier` = this tier
+ *     (and, for volumes and snapshots, `landing-zone:role` = data); creating
+ *     them requires the request to carry those tags;
+ *   - the Elastic IP, the Auto Scaling group, the hosted zone (and only the
+ *     record's name and types), the SNS topic, the log group and the KMS key
+ *     by ARN.
+ * No mutating action is ever allowed on "*".
+ */
+import { ROLE_DATA, TAG } from "./failover/contract";
+
+export interface PolicyStatement {
+    Sid: string;
+    Effect: "Allow" | "Deny";
+    Action: string[];
+    Resource: string[];
+    Condition?: Record<string, Record<string, string | string[]>>;
+}
+
+export interface PolicyDocument {
+    Version: "2012-10-17";
+    Statement: PolicyStatement[];
+}
+
+export interface FailoverPolicyParams {
+    partition: string;
+    region: string;
+    accountId: string;
+    tierName: string;
+    /** The Auto Scaling group's name (its ARN holds a generated id; the name pins it). */
+    groupName: string;
+    snsTopicArn: string;
+    logGroupArn: string;
+    elasticIpAllocationId?: string;
+    dns?: { hostedZoneId: string; recordName: string };
+    kmsKeyArn?: string;
+}
+
+/** Tags the handler may add or remove on existing tier resources; never the tier or role tags that scope it. */
+const SCOPE_TAG_KEYS = [TAG.tier, TAG.role];
+
+export function failoverHandlerPolicy(p: FailoverPolicyParams): PolicyDocument {
+    const ec2 = (type: string) => `arn:${p.partition}:ec2:${p.region}:${p.accountId}:${type}/*`;
+    // Snapshot ARNs carry no account id.
+    const snapshots = `arn:${p.partition}:ec2:${p.region}::snapshot/*`;
+    const volumes = ec2("volume");
+    const instances = ec2("instance");
+    const interfaces = ec2("network-interface");
+    const tierData = { [`aws:ResourceTag/${TAG.tier}`]: p.tierName, [`aws:ResourceTag/${TAG.role}`]: ROLE_DATA };
+    const tierOnly = { [`aws:ResourceTag/${TAG.tier}`]: p.tierName };
+    const requestTags = { [`aws:RequestTag/${TAG.tier}`]: p.tierName, [`aws:RequestTag/${TAG.role}`]: ROLE_DATA };
+
+    const statements: PolicyStatement[] = [
+        {
+            Sid: "ReadInventory",
+            Effect: "Allow",
+            Action: [
+                "ec2:DescribeAddresses",
+                "ec2:DescribeInstances",
+                "ec2:DescribeSnapshots",
+                "ec2:DescribeVolumeStatus",
+                "ec2:DescribeVolumes",
+                "autoscaling:DescribeTags",
+            ],
+            Resource: ["*"],
+        },
+        {
+            Sid: "CreateTaggedDataVolumes",
+            Effect: "Allow",
+            Action: ["ec2:CreateVolume"],
+            Resource: [volumes],
+            Condition: { StringEquals: requestTags },
+        },
+        {
+            Sid: "CreateTaggedDataSnapshots",
+            Effect: "Allow",
+            Action: ["ec2:CreateSnapshot"],
+            Resource: [snapshots],
+            Condition: { StringEquals: requestTags },
+        },
+        {
+            // CreateSnapshot is also authorized on its source volume: only this tier's data volumes.
+            Sid: "UseTierDataVolumes",
+            Effect: "Allow",
+            Action: ["ec2:CreateSnapshot", "ec2:AttachVolume", "ec2:DetachVolume", "ec2:DeleteVolume"],
+            Resource: [volumes],
+            Condition: { StringEquals: tierData },
+        },
+        {
+            // CreateVolume is also authorized on its source snapshot: only this tier's data snapshots.
+            Sid: "UseTierDataSnapshots",
+            Effect: "Allow",
+            Action: ["ec2:CreateVolume", "ec2:DeleteSnapshot"],
+            Resource: [snapshots],
+            Condition: { StringEquals: tierData },
+        },
+        {
+            Sid: "TagOnCreate",
+            Effect: "Allow",
+            Action: ["ec2:CreateTags"],
+            Resource: [volumes, snapshots],
+            Condition: { StringEquals: { "ec2:CreateAction": ["CreateVolume", "CreateSnapshot"] } },
+        },
+        {
+            Sid: "RetagTierResources",
+            Effect: "Allow",
+            Action: ["ec2:CreateTags", "ec2:DeleteTags"],
+            Resource: [volumes, snapshots, instances],
+            Condition: {
+                StringEquals: tierOnly,
+                "ForAllValues:StringNotEquals": { "aws:TagKeys": SCOPE_TAG_KEYS },
+            },
+        },
+        {
+            Sid: "AttachToTierInstances",
+            Effect: "Allow",
+            Action: ["ec2:AttachVolume", "ec2:DetachVolume", "ec2:AssociateAddress"],
+            Resource: [instances, interfaces],
+            Condition: { StringEquals: tierOnly },
+        },
+        {
+            Sid: "CompleteLifecycleActions",
+            Effect: "Allow",
+            Action: ["autoscaling:CompleteLifecycleAction", "autoscaling:RecordLifecycleActionHeartbeat", "autoscaling:CreateOrUpdateTags"],
+            Resource: [`arn:${p.partition}:autoscaling:${p.region}:${p.accountId}:autoScalingGroup:*:autoScalingGroupName/${p.groupName}`],
+        },
+        {
+            Sid: "Alert",
+            Effect: "Allow",
+            Action: ["sns:Publish"],
+            Resource: [p.snsTopicArn],
+        },
+        {
+            Sid: "OwnLogGroup",
+            Effect: "Allow",
+            Action: ["logs:CreateLogStream", "logs:PutLogEvents"],
+            Resource: [`${p.logGroupArn}:*`],
+        },
+    ];
+    if (p.elasticIpAllocationId !== undefined) {
+        statements.push({
+            Sid: "MoveElasticIp",
+            Effect: "Allow",
+            Action: ["ec2:AssociateAddress", "ec2:DisassociateAddress"],
+            Resource: [`arn:${p.partition}:ec2:${p.region}:${p.accountId}:elastic-ip/${p.elasticIpAllocationId}`],
+        });
+    }
+    if (p.dns !== undefined) {
+        const zone = p.dns.hostedZoneId.replace(/^\/hostedzone\//, "");
+        statements.push({
+            Sid: "UpdateOwnRecord",
+            Effect: "Allow",
+            Action: ["route53:ChangeResourceRecordSets"],
+            Resource: [`arn:${p.partition}:route53:::hostedzone/${zone}`],
+            Condition: {
+                "ForAllValues:StringEquals": {
+                    "route53:ChangeResourceRecordSetsNormalizedRecordNames": [normalizedRecordName(p.dns.recordName)],
+                    "route53:ChangeResourceRecordSetsRecordTypes": ["A", "AAAA"],
+                    "route53:ChangeResourceRecordSetsActions": ["UPSERT"],
+                },
+            },
+        });
+    }
+    if (p.kmsKeyArn !== undefined) {
+        statements.push(
+            {
+                Sid: "UseDataVolumeKey",
+                Effect: "Allow",
+                Action: ["kms:DescribeKey", "kms:Decrypt", "kms:GenerateDataKeyWithoutPlaintext", "kms:ReEncryptFrom", "kms:ReEncryptTo"],
+                Resource: [p.kmsKeyArn],
+            },
+            {
+                Sid: "GrantDataVolumeKeyToEbs",
+                Effect: "Allow",
+                Action: ["kms:CreateGrant"],
+                Resource: [p.kmsKeyArn],
+                Condition: { Bool: { "kms:GrantIsForAWSResource": "true" } },
+            },
+        );
+    }
+    return { Version: "2012-10-17", Statement: statements };
+}
+
+/** Route 53's normalized form for the record-name condition: lower case, no trailing dot. */
+export function normalizedRecordName(name: string): string {
+    return name.toLowerCase().replace(/\.$/, "");
+}
+
+/** Trust policy for a role a service assumes. */
+export function assumeRolePolicy(service: string, condition?: PolicyStatement["Condition"]): string {
+    return JSON.stringify({
+        Version: "2012-10-17",
+        Statement: [{ Effect: "Allow", Principal: { Service: service }, Action: "sts:AssumeRole", ...(condition ? { Condition: condition } : {}) }],
+    });
+}
+
+export interface TopicPolicyParams {
+    topicArn: string;
+    accountId: string;
+    /** The EventBridge rule that forwards failed launches and terminations. */
+    eventRuleArn: string;
+}
+
+/**
+ * The alert topic's resource policy. A topic policy replaces the default
+ * one, so it names every publisher: the account's own principals (the
+ * handler's role, by its IAM policy), CloudWatch alarms of this account, and
+ * the one EventBridge rule.
+ */
+export function alertTopicPolicy(p: TopicPolicyParams): PolicyDocument & { Statement: Array<PolicyStatement & { Principal: unknown }> } {
+    return {
+        Version: "2012-10-17",
+        Statement: [
+            {
+                Sid: "AccountPrincipals",
+                Effect: "Allow",
+                Principal: { AWS: `arn:${partitionOf(p.topicArn)}:iam::${p.accountId}:root` },
+                Action: ["sns:Publish"],
+                Resource: [p.topicArn],
+            },
+            {
+                Sid: "CloudWatchAlarms",
+                Effect: "Allow",
+                Principal: { Service: "cloudwatch.amazonaws.com" },
+                Action: ["sns:Publish"],
+                Resource: [p.topicArn],
+                Condition: { StringEquals: { "aws:SourceAccount": p.accountId } },
+            },
+            {
+                Sid: "FailedLifecycleEvents",
+                Effect: "Allow",
+                Principal: { Service: "events.amazonaws.com" },
+                Action: ["sns:Publish"],
+                Resource: [p.topicArn],
+                Condition: { ArnEquals: { "aws:SourceArn": p.eventRuleArn } },
+            },
+        ],
+    };
+}
+
+function partitionOf(arn: string): string {
+    return arn.split(":")[1] || "aws";
+}
