@@ -51,11 +51,17 @@ export class CrossCloudVpn extends pulumi.ComponentResource {
     readonly tunnels: BuiltTunnel[];
 
     constructor(name: string, args: CrossCloudVpnArgs, opts?: pulumi.ComponentResourceOptions) {
-        super("landing-zone:aws:CrossCloudVpn", name, {}, opts);
+        // Checked before anything registers.
         const missing = args.tunnels.filter((t) => args.tunnelKeys[t.name] === undefined).map((t) => t.name);
         if (missing.length > 0) throw new Error(`CrossCloudVpn ${name}: no pre-shared key for tunnel(s) ${missing.join(", ")}`);
-        const amazonSideAsn = args.amazonSideAsn ?? 64512;
         const options = awsTunnelIpsec(args.ipsec ?? DEFAULT_IPSEC);
+        const byInstance = AZURE_GATEWAY_INSTANCES.map((instance, index) => {
+            const tunnels = args.tunnels.filter((t) => t.connectionIndex === index).sort((a, b) => a.tunnelNumber - b.tunnelNumber);
+            if (tunnels.length !== 2) throw new Error(`CrossCloudVpn ${name}: ${instance} needs exactly two planned tunnels, got ${tunnels.length}`);
+            return { instance, tunnels };
+        });
+        super("landing-zone:aws:CrossCloudVpn", name, {}, opts);
+        const amazonSideAsn = args.amazonSideAsn ?? 64512;
         const parent = { parent: this };
         const tags = (suffix: string) => ({ Name: `${name}-${suffix}`, ...args.tags });
 
@@ -68,9 +74,7 @@ export class CrossCloudVpn extends pulumi.ComponentResource {
         this.customerGatewayIds = [];
         this.vpnConnectionIds = [];
         this.tunnels = [];
-        AZURE_GATEWAY_INSTANCES.forEach((instance, index) => {
-            const tunnels = args.tunnels.filter((t) => t.connectionIndex === index).sort((a, b) => a.tunnelNumber - b.tunnelNumber);
-            if (tunnels.length !== 2) throw new Error(`CrossCloudVpn ${name}: ${instance} needs exactly two planned tunnels, got ${tunnels.length}`);
+        for (const { instance, tunnels } of byInstance) {
             const suffix = instance.toLowerCase();
             const cgw = new aws.ec2.CustomerGateway(`${name}-cgw-${suffix}`, {
                 type: "ipsec.1",
@@ -119,7 +123,7 @@ export class CrossCloudVpn extends pulumi.ComponentResource {
             this.vpnConnectionIds.push(vpn.id);
             this.tunnels.push({ ...t1, outsideAddress: vpn.tunnel1Address, preSharedKey: key1 });
             this.tunnels.push({ ...t2, outsideAddress: vpn.tunnel2Address, preSharedKey: key2 });
-        });
+        }
 
         this.vpnGatewayId = vgw.id;
         this.amazonSideAsn = amazonSideAsn;

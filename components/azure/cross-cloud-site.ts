@@ -43,8 +43,8 @@ export class CrossCloudSite extends pulumi.ComponentResource {
     readonly connectionId: pulumi.Output<string>;
 
     constructor(name: string, args: CrossCloudSiteArgs, opts?: pulumi.ComponentResourceOptions) {
-        super("landing-zone:azure:CrossCloudSite", name, {}, opts);
         if (args.tunnels.length === 0) throw new Error(`CrossCloudSite ${name}: no tunnels`);
+        super("landing-zone:azure:CrossCloudSite", name, {}, opts);
         const policy = azureIpsecPolicy(args.ipsec ?? DEFAULT_IPSEC);
 
         const site = new network.VpnSite(`${name}-site`, {

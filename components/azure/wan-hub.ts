@@ -129,10 +129,10 @@ export class WanHub extends pulumi.ComponentResource {
     readonly lastGatewayWrite: pulumi.Resource;
 
     constructor(name: string, args: WanHubArgs, opts?: pulumi.ComponentResourceOptions) {
-        super("landing-zone:azure:WanHub", name, {}, opts);
-        // Every check before the first child, so a bad input declares nothing.
+        // Every check before anything registers, so a bad input declares nothing.
         const problems = wanHubProblems(args);
         if (problems.length > 0) throw new Error(`WanHub ${name}: ${problems.join("; ")}`);
+        super("landing-zone:azure:WanHub", name, {}, opts);
 
         const parent = { parent: this };
         const ipsec = args.ipsec ?? DEFAULT_IPSEC;
