@@ -177,22 +177,21 @@ export class WanHub extends pulumi.ComponentResource {
         }, parent);
 
         // Standard hubs route through the hub router: associate and propagate to the default route table.
-        const defaultRouting = (): pulumi.Input<azureInputs.network.RoutingConfigurationArgs> | undefined => {
-            if (args.type !== "Standard") return undefined;
-            const defaultTable = pulumi.interpolate`${hub.id}/hubRouteTables/defaultRouteTable`;
-            return { associatedRouteTable: { id: defaultTable }, propagatedRouteTables: { ids: [{ id: defaultTable }], labels: ["default"] } };
-        };
+        const routing: { routingConfiguration?: azureInputs.network.RoutingConfigurationArgs } = {};
+        if (args.type === "Standard") {
+            const defaultTable = hub.id.apply((id) => `${id}/hubRouteTables/defaultRouteTable`);
+            routing.routingConfiguration = { associatedRouteTable: { id: defaultTable }, propagatedRouteTables: { ids: [{ id: defaultTable }], labels: ["default"] } };
+        }
 
         let spokeConnection: network.HubVirtualNetworkConnection | undefined;
         if (args.spoke) {
-            const routingConfiguration = defaultRouting();
             spokeConnection = new network.HubVirtualNetworkConnection(`${name}-hub-to-${args.spoke.name}`, {
                 resourceGroupName: rg,
                 virtualHubName: hub.name,
                 remoteVirtualNetwork: { id: args.spoke.vnetId },
                 // No secured hub here, so no default route to hand the spoke.
                 enableInternetSecurity: false,
-                ...(routingConfiguration ? { routingConfiguration } : {}),
+                ...routing,
             }, { parent: this, dependsOn: [gateway] }); // the hub takes one update at a time
         }
 
@@ -217,16 +216,15 @@ export class WanHub extends pulumi.ComponentResource {
                 }],
                 tags,
             }, parent);
-            const routingConfiguration = defaultRouting();
             const connection = new network.VpnConnection(`${name}-conn-${site.name}`, {
                 resourceGroupName: rg,
                 gatewayName: gateway.name,
                 remoteVpnSite: { id: vpnSite.id },
                 enableInternetSecurity: false,
-                ...(routingConfiguration ? { routingConfiguration } : {}),
+                ...routing,
                 vpnLinkConnections: [{
                     name: BRANCH_LINK_NAME,
-                    vpnSiteLink: { id: pulumi.interpolate`${vpnSite.id}/vpnSiteLinks/${BRANCH_LINK_NAME}` },
+                    vpnSiteLink: { id: vpnSite.id.apply((id) => `${id}/vpnSiteLinks/${BRANCH_LINK_NAME}`) },
                     sharedKey: psk,
                     vpnConnectionProtocolType: "IKEv2",
                     enableBgp: site.bgp !== undefined,
