@@ -124,6 +124,10 @@ for (const stack of ["dev", "prod"] as const) {
                 for (const type of AWS_TYPES) assert.strictEqual(p.ofType(type).length, 0, type);
                 assert.strictEqual(p.ofType(T.vpnSite).length, sites.length);
                 assert.strictEqual((p.doc.outputs.wan as Loose).crossCloudLink, false);
+                // A Basic hub has no custom BGP addresses to carry and leaves routing to Azure's defaults.
+                assert.strictEqual((p.ofType(T.vpnGateway)[0].inputs.bgpSettings as Loose).bgpPeeringAddresses, undefined);
+                assert.strictEqual(p.ofType(T.hubConnection)[0].inputs.routingConfiguration, undefined);
+                for (const c of p.ofType(T.vpnConnection)) assert.strictEqual(c.inputs.routingConfiguration, undefined);
             });
         }
     });
@@ -232,16 +236,5 @@ describe("WAN settings from config", () => {
         assert.strictEqual(p.ofType(T.awsVgw)[0].inputs.amazonSideAsn, "64600");
         const awsLink = (p.one(T.vpnSite, "prod-aws-site").inputs as Loose).vpnSiteLinks[0];
         assert.strictEqual(awsLink.bgpProperties.asn, 64600);
-    });
-
-    it("turns the cross-cloud link off in production when asked, and Basic hubs skip custom routing", async () => {
-        const p = await plan("prod", editedStack("prod", (raw) => {
-            (raw.wan as Loose).crossCloudLink = false;
-            (raw.wan as Loose).type = "Basic";
-        }));
-        for (const type of AWS_TYPES) assert.strictEqual(p.ofType(type).length, 0, type);
-        assert.strictEqual(p.ofType(T.virtualWan)[0].inputs.type, "Basic");
-        assert.strictEqual(p.ofType(T.hubConnection)[0].inputs.routingConfiguration, undefined);
-        assert.strictEqual((p.ofType(T.vpnGateway)[0].inputs.bgpSettings as Loose).bgpPeeringAddresses, undefined);
     });
 });
