@@ -6,7 +6,11 @@
  * Exit status: 0 no mandatory violation; 1 a mandatory violation; 2 invalid
  * config or usage (one line per problem on stderr).
  */
+import * as fs from "fs";
 import * as path from "path";
+import { estimateMonthlyCost } from "../components/cost";
+import { hasMandatory, PolicyConfigError, runPoliciesOffline } from "../policy/offline";
+import { ipv6Readiness } from "../policy/ipv6-readiness";
 import { buildPlanDocument, renderReport } from "./plan/report";
 import { runPlan } from "./plan/run";
 import { readStackFile, StackFileError } from "./plan/stack-file";
@@ -41,7 +45,8 @@ export async function main(argv: string[]): Promise<number> {
         process.stderr.write(`${(err as Error).message}\n`);
         return 2;
     }
-    const file = options.configFile ?? path.join(__dirname, "..", `Pulumi.${options.stack}.yaml`);
+    // npm runs scripts from the package root, where the stack files live.
+    const file = options.configFile ?? path.join(process.cwd(), `Pulumi.${options.stack}.yaml`);
     let stackConfig;
     try {
         stackConfig = readStackFile(file);
@@ -57,9 +62,48 @@ export async function main(argv: string[]): Promise<number> {
         process.stderr.write(result.problems.map((p) => `${p}\n`).join(""));
         return 2;
     }
-    const doc = buildPlanDocument(result.run);
+    const { run } = result;
+    const estimate = estimateMonthlyCost(
+        run.resources.map((r) => ({ type: r.type, name: r.name, inputs: r.inputs })),
+        { awsRegion: run.config.aws.region, azureLocation: run.config.azure.location },
+    );
+    let policies;
+    try {
+        policies = await runPoliciesOffline(run.resources, {
+            env: policyEnvironment(run.config.environment, run.config.profile),
+            configOverrides: run.config.monthlyCostCapUsd !== undefined ? { "cost-monthly-cap": { monthlyCapUsd: run.config.monthlyCostCapUsd } } : {},
+            secretLength: (resource, inputPath) => (resource as (typeof run.resources)[number]).secretLengths?.[inputPath],
+        });
+    } catch (err) {
+        if (err instanceof PolicyConfigError) {
+            process.stderr.write(err.problems.map((p) => `policy config: ${p}\n`).join(""));
+            return 2;
+        }
+        throw err;
+    }
+    const doc = buildPlanDocument(run, {
+        policies: { violations: policies.violations },
+        ipv6: ipv6Readiness(run.resources),
+        cost: {
+            currency: "USD",
+            monthly: estimate.monthly,
+            cap: run.config.monthlyCostCapUsd ?? null,
+            items: estimate.items.map(({ type, name, monthly, basis }) => ({ type, name, monthly, basis })),
+        },
+    });
     process.stdout.write(options.json ? `${JSON.stringify(doc, null, 2)}\n` : `${renderReport(doc)}\n`);
-    return doc.policies.violations.some((v) => v.level === "mandatory") ? 1 : 0;
+    return hasMandatory(policies) ? 1 : 0;
+}
+
+/**
+ * Which policy/config/<env>.json applies: the environment's own file when
+ * there is one, else the file for its profile (prod for production, dev for
+ * budget), so a new stack is checked at once.
+ */
+function policyEnvironment(environment: string, profile: "budget" | "production"): string {
+    const dir = path.join(__dirname, "..", "policy", "config");
+    if (fs.existsSync(path.join(dir, `${environment}.json`))) return environment;
+    return profile === "production" ? "prod" : "dev";
 }
 
 if (require.main === module) {

@@ -77,6 +77,8 @@ export class DualStackVpc extends pulumi.ComponentResource {
                 assignIpv6AddressOnCreation: true,
                 mapPublicIpOnLaunch: false,
                 enableDns64: plan.tier !== "public" && !!args.dns64,
+                // Instances get resolvable AAAA names (needs resource-name hostnames).
+                privateDnsHostnameTypeOnLaunch: "resource-name",
                 enableResourceNameDnsAaaaRecordOnLaunch: true,
                 tags: tags(`${plan.tier}-${plan.availabilityZone}`, { "landing-zone:tier": plan.tier }),
             }, parent);

@@ -3,6 +3,7 @@
  * report: resource tree, address plan tables, outputs (then cost and
  * policies, filled by their own modules).
  */
+import type { Ipv6Readiness } from "../../policy/ipv6-readiness";
 import { PlanRun, PlannedResource } from "./run";
 
 export interface CostItem { type: string; name: string; monthly: number; basis: string }
@@ -30,10 +31,12 @@ export interface PlanDocument {
     };
     cost: { currency: "USD"; monthly: number; cap: number | null; items: CostItem[] };
     policies: { violations: PolicyViolation[] };
+    /** IPv6 readiness: what is dual-stack, what is IPv4-only and why (policy/ipv6-readiness.ts). */
+    ipv6: unknown;
     outputs: Record<string, unknown>;
 }
 
-export function buildPlanDocument(run: PlanRun, extra?: { cost?: PlanDocument["cost"]; policies?: PlanDocument["policies"] }): PlanDocument {
+export function buildPlanDocument(run: PlanRun, extra?: { cost?: PlanDocument["cost"]; policies?: PlanDocument["policies"]; ipv6?: unknown }): PlanDocument {
     const byUrn = new Map(run.resources.map((r) => [r.urn, r]));
     const parentName = (r: PlannedResource) => {
         const parent = r.parent ? byUrn.get(r.parent) : undefined;
@@ -75,6 +78,7 @@ export function buildPlanDocument(run: PlanRun, extra?: { cost?: PlanDocument["c
         },
         cost: extra?.cost ?? { currency: "USD", monthly: 0, cap: run.config.monthlyCostCapUsd ?? null, items: [] },
         policies: extra?.policies ?? { violations: [] },
+        ipv6: extra?.ipv6 ?? null,
         outputs: run.outputs,
     };
 }
@@ -105,13 +109,18 @@ export function renderReport(doc: PlanDocument): string {
 
     lines.push(...renderRouterSheets(doc.outputs.branchRouterSheets));
 
-    lines.push(`Monthly cost estimate: ${doc.cost.items.length === 0 ? "(not estimated)" : `$${doc.cost.monthly.toFixed(2)}`}${doc.cost.cap !== null ? ` against a cap of $${doc.cost.cap.toFixed(2)}` : ""}`);
-    if (doc.cost.items.length > 0) {
-        lines.push(...table(["USD/month", "resource", "basis"], doc.cost.items.filter((i) => i.monthly !== 0 || i.basis.startsWith("unpriced")).map((i) => [i.monthly.toFixed(2), `${shortType(i.type)} ${i.name}`, i.basis])).map((l) => `  ${l}`));
-    }
+    const cap = doc.cost.cap;
+    const capText = cap !== null ? ` against a cap of $${cap.toFixed(2)} (${doc.cost.monthly <= cap ? `${((doc.cost.monthly / cap) * 100).toFixed(0)} % used` : `OVER by $${(doc.cost.monthly - cap).toFixed(2)}`})` : " (no cap set)";
+    lines.push(`Monthly cost estimate: $${doc.cost.monthly.toFixed(2)}${capText}`);
+    const charged = doc.cost.items.filter((i) => i.monthly !== 0 || i.basis.startsWith("unpriced")).sort((a, b) => b.monthly - a.monthly);
+    lines.push(...table(["USD/month", "resource", "basis"], charged.map((i) => [i.monthly.toFixed(2), `${shortType(i.type)} ${i.name}`, i.basis])).map((l) => `  ${l}`));
+    const free = doc.cost.items.length - charged.length;
+    if (free > 0) lines.push(`  (+ ${free} resources priced at $0: networks, routes, IAM, free-tier Lambda and rules; see --json for each basis)`);
     lines.push("");
     lines.push(`Policies: ${doc.policies.violations.length === 0 ? "no violations" : `${doc.policies.violations.length} violation(s)`}`);
     for (const v of doc.policies.violations) lines.push(`  [${v.level}] ${v.policy}${v.resource ? ` (${v.resource})` : ""}: ${v.message}`);
+    lines.push("");
+    lines.push(...renderIpv6(doc.ipv6 as Ipv6Readiness | null));
     lines.push("");
     lines.push("Outputs:");
     for (const [key, value] of Object.entries(doc.outputs)) {
@@ -145,6 +154,26 @@ function renderRouterSheets(sheets: unknown): string[] {
         lines.push(`    pre-shared key: ${sheet.preSharedKey}`);
     }
     lines.push("");
+    return lines;
+}
+
+function renderIpv6(readiness: Ipv6Readiness | null): string[] {
+    if (!readiness) return [];
+    const counts = (label: string, c: Ipv6Readiness["networks"]) =>
+        `  ${label.padEnd(11)} ${c.dualStack} dual-stack, ${c.ipv4Only} IPv4-only${c.ipv6Only ? `, ${c.ipv6Only} IPv6-only` : ""}${c.unknown ? `, ${c.unknown} unknown` : ""}`;
+    const share = readiness.internetFacing.share;
+    const lines = [
+        `IPv6 readiness: ${readiness.internetFacing.reachableOverIpv6} of ${readiness.internetFacing.total} internet-facing endpoints reachable over IPv6${share === null ? "" : ` (${(share * 100).toFixed(0)} %)`}`,
+        counts("networks", readiness.networks),
+        counts("subnets", readiness.subnets),
+        counts("interfaces", readiness.interfaces),
+        counts("endpoints", readiness.endpoints),
+    ];
+    const ipv4Only = readiness.items.filter((i) => i.stack === "ipv4-only");
+    if (ipv4Only.length > 0) {
+        lines.push("  IPv4-only, and why:");
+        for (const item of ipv4Only) lines.push(`    ${item.kind} ${item.name} (${shortType(item.type)}): ${item.reason ? `${item.reason.kind}: ${item.reason.detail}` : "no reason recorded"}`);
+    }
     return lines;
 }
 

@@ -28,6 +28,11 @@ export interface PlannedResource {
     custom: boolean;
     /** Inputs as the provider would receive them, secrets replaced by "[secret]". */
     inputs: Record<string, unknown>;
+    /** Length of each redacted secret string by input path (e.g. "vpnLinkConnections[0].sharedKey"), for policies that check key length. */
+    secretLengths: Record<string, number>;
+    /** URNs this resource depends on, and per input property. */
+    dependencies: string[];
+    propertyDependencies: Record<string, string[]>;
 }
 
 export interface PlanRun {
@@ -65,13 +70,21 @@ export async function runPlan(stack: string, stackConfig: StackConfig, project =
         const type = req.getType();
         const name = req.getName();
         const parent = req.getParent() || null;
+        const secretLengths: Record<string, number> = {};
+        const propertyDependencies: Record<string, string[]> = {};
+        req.getPropertydependenciesMap().forEach((value, key) => {
+            propertyDependencies[key] = value.getUrnsList();
+        });
         resources.push({
             type,
             name,
             urn: urnOf(project, stack, parent, type, name),
             parent,
             custom: req.getCustom(),
-            inputs: redact(unwrapWire(req.getObject()?.toJavaScript() ?? {})) as Record<string, unknown>,
+            inputs: redact(unwrapWire(req.getObject()?.toJavaScript() ?? {}, "", secretLengths)) as Record<string, unknown>,
+            secretLengths,
+            dependencies: req.getDependenciesList(),
+            propertyDependencies,
         });
         return register(req, callback);
     };
@@ -90,6 +103,8 @@ interface RegisterRequest {
     getParent(): string;
     getCustom(): boolean;
     getObject(): { toJavaScript(): Record<string, unknown> } | undefined;
+    getDependenciesList(): string[];
+    getPropertydependenciesMap(): { forEach(f: (value: { getUrnsList(): string[] }, key: string) => void): void };
 }
 
 function urnOf(project: string, stack: string, parentUrn: string | null, type: string, name: string): string {
@@ -99,14 +114,20 @@ function urnOf(project: string, stack: string, parentUrn: string | null, type: s
     return `urn:pulumi:${stack}::${project}::${qualified}::${name}`;
 }
 
-/** Turns wire-format values into plain JSON, secrets into "[secret]", unknowns into "[unknown]". */
-function unwrapWire(value: unknown): unknown {
-    if (Array.isArray(value)) return value.map(unwrapWire);
+/**
+ * Turns wire-format values into plain JSON, secrets into "[secret]" (noting
+ * a secret string's length by its path), unknowns into "[unknown]".
+ */
+function unwrapWire(value: unknown, path: string, secretLengths: Record<string, number>): unknown {
+    if (Array.isArray(value)) return value.map((v, i) => unwrapWire(v, `${path}[${i}]`, secretLengths));
     if (value && typeof value === "object") {
         const record = value as Record<string, unknown>;
-        if (record[SECRET_SIG_KEY] === SECRET_SIG) return SECRET;
+        if (record[SECRET_SIG_KEY] === SECRET_SIG) {
+            if (typeof record.value === "string") secretLengths[path] = record.value.length;
+            return SECRET;
+        }
         if (SECRET_SIG_KEY in record) return `[${String(record.urn ?? record.value ?? "reference")}]`;
-        return Object.fromEntries(Object.entries(record).map(([k, v]) => [k, unwrapWire(v)]));
+        return Object.fromEntries(Object.entries(record).map(([k, v]) => [k, unwrapWire(v, path ? `${path}.${k}` : k, secretLengths)]));
     }
     if (value === "04da6b54-80e4-46f7-96ec-b56ff0331ba9") return "[unknown]";
     return value;

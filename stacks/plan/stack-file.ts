@@ -1,12 +1,15 @@
 /**
  * Reads a `Pulumi.<stack>.yaml` the way the Pulumi CLI hands config to a
  * program: every value as a string (objects as JSON), `secure:` values as
- * secrets. Without the CLI there is no decryption here: each secret becomes
- * an opaque placeholder of a plausible length, so validation sees a present
- * secret and nothing can print its real value.
+ * secrets. With the stack's passphrase (PULUMI_CONFIG_PASSPHRASE or
+ * PULUMI_CONFIG_PASSPHRASE_FILE) and its `encryptionsalt`, secrets are
+ * decrypted as the CLI would; without, each becomes an opaque placeholder,
+ * so validation sees a present secret. Either way every secret value is
+ * listed in `secretValues` so reports can redact it wherever it surfaces.
  */
 import * as fs from "fs";
 import * as YAML from "yaml";
+import { PassphraseCrypter, PassphraseError, passphraseFromEnvironment } from "./passphrase";
 
 export interface StackConfig {
     /** Full keys (`landing-zone:aws`) to string values, as the engine passes them. */
@@ -24,7 +27,7 @@ export function secretPlaceholder(index: number): string {
     return `planned-secret-placeholder-${String(index).padStart(4, "0")}`;
 }
 
-export function readStackFile(path: string): StackConfig {
+export function readStackFile(path: string, passphrase: string | undefined = passphraseFromEnvironment()): StackConfig {
     let text: string;
     try {
         text = fs.readFileSync(path, "utf8");
@@ -37,20 +40,34 @@ export function readStackFile(path: string): StackConfig {
     } catch (err) {
         throw new StackFileError(`${path} is not valid YAML: ${(err as Error).message.split("\n")[0]}`);
     }
-    const root = (document ?? {}) as { config?: Record<string, unknown> };
+    const root = (document ?? {}) as { config?: Record<string, unknown>; encryptionsalt?: unknown };
     if (typeof root !== "object" || (root.config !== undefined && (typeof root.config !== "object" || root.config === null))) {
         throw new StackFileError(`${path}: expected a top-level "config:" map`);
+    }
+    let crypter: PassphraseCrypter | undefined;
+    if (passphrase !== undefined && typeof root.encryptionsalt === "string") {
+        try {
+            crypter = PassphraseCrypter.open(passphrase, root.encryptionsalt);
+        } catch (err) {
+            if (err instanceof PassphraseError) throw new StackFileError(`${path}: ${err.message}`);
+            throw err;
+        }
     }
     const config: Record<string, string> = {};
     const secretKeys: string[] = [];
     const secretValues: string[] = [];
     for (const [key, value] of Object.entries(root.config ?? {})) {
         let containsSecret = false;
-        const resolved = replaceSecure(value, () => {
+        const resolved = replaceSecure(value, (ciphertext) => {
             containsSecret = true;
-            const placeholder = secretPlaceholder(secretValues.length);
-            secretValues.push(placeholder);
-            return placeholder;
+            let plaintext: string;
+            try {
+                plaintext = crypter ? crypter.decrypt(ciphertext) : secretPlaceholder(secretValues.length);
+            } catch (err) {
+                throw new StackFileError(`${path}: ${key}: ${(err as Error).message}`);
+            }
+            secretValues.push(plaintext);
+            return plaintext;
         });
         config[key] = typeof resolved === "string" ? resolved : JSON.stringify(resolved);
         if (containsSecret) secretKeys.push(key);

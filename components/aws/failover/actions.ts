@@ -1,0 +1,271 @@
+/**
+ * The AWS side effects, one small function each, every one retried on
+ * throttling and (where the API allows) idempotent.
+ */
+import { CompleteLifecycleActionCommand } from "@aws-sdk/client-auto-scaling";
+import {
+    AttachVolumeCommand,
+    CreateSnapshotCommand,
+    CreateTagsCommand,
+    CreateVolumeCommand,
+    DeleteTagsCommand,
+    DescribeInstancesCommand,
+    DescribeVolumeStatusCommand,
+    Instance,
+} from "@aws-sdk/client-ec2";
+import { PublishCommand } from "@aws-sdk/client-sns";
+import { ROLE_DATA, TAG, VOLUME_STATE } from "./contract";
+import { DataSnapshot, DataVolume, describeSnapshot, describeVolume, tagMap, toTags } from "./inventory";
+import { Ctx, LogFields, POLL_MS, Refusal, Runtime, errorCode, errorMessage, notFoundAsUndefined, send, waitFor } from "./runtime";
+
+export interface LifecycleDetail {
+    LifecycleActionToken: string;
+    AutoScalingGroupName: string;
+    LifecycleHookName: string;
+    EC2InstanceId: string;
+    LifecycleTransition: string;
+    NotificationMetadata?: string;
+}
+
+// ── instances ──────────────────────────────────────────────────────────────
+
+export interface InstanceInfo {
+    id: string;
+    az: string;
+    state: string;
+    publicIpv4?: string;
+    ipv6?: string;
+    tags: Record<string, string>;
+}
+
+export function toInstanceInfo(i: Instance): InstanceInfo {
+    const eni = i.NetworkInterfaces?.find((n) => n.Attachment?.DeviceIndex === 0) ?? i.NetworkInterfaces?.[0];
+    const v6 = eni?.Ipv6Addresses?.find((a) => a.IsPrimaryIpv6) ?? eni?.Ipv6Addresses?.[0];
+    const ipv6 = i.Ipv6Address ?? v6?.Ipv6Address;
+    return {
+        id: i.InstanceId ?? "",
+        az: i.Placement?.AvailabilityZone ?? "",
+        state: i.State?.Name ?? "unknown",
+        ...(i.PublicIpAddress !== undefined ? { publicIpv4: i.PublicIpAddress } : {}),
+        ...(ipv6 !== undefined ? { ipv6 } : {}),
+        tags: tagMap(i.Tags),
+    };
+}
+
+export async function describeInstance(ctx: Ctx, id: string): Promise<InstanceInfo | undefined> {
+    const r = await notFoundAsUndefined(send(ctx, ctx.clients.ec2, new DescribeInstancesCommand({ InstanceIds: [id] })));
+    const i = r?.Reservations?.[0]?.Instances?.[0];
+    return i === undefined ? undefined : toInstanceInfo(i);
+}
+
+/** AttachVolume needs a running instance; a launching one may still be pending. */
+export async function waitInstanceRunning(ctx: Ctx, id: string): Promise<InstanceInfo> {
+    return waitFor(ctx, `instance ${id} running`, ctx.settings.volumeWaitTimeoutSeconds * 1000, POLL_MS.instance, async () => {
+        const i = await describeInstance(ctx, id);
+        if (i === undefined) return { done: false, why: "not visible yet" };
+        if (i.state === "running") return { done: true, value: i };
+        if (i.state !== "pending") throw new Refusal(`instance ${id} is ${i.state}, not launching`);
+        return { done: false, why: i.state };
+    });
+}
+
+// ── volumes ────────────────────────────────────────────────────────────────
+
+/** Tags on every data volume the handler creates. */
+function newVolumeTags(ctx: Ctx, instanceId: string, token: string, origin: string, snapshot?: DataSnapshot) {
+    const tier = ctx.settings.tierName;
+    return toTags({
+        Name: `${tier}-data`,
+        [TAG.tier]: tier,
+        [TAG.role]: ROLE_DATA,
+        [TAG.state]: VOLUME_STATE.active,
+        [TAG.backup]: tier,
+        [TAG.instanceId]: instanceId,
+        [TAG.lifecycleToken]: token,
+        [TAG.origin]: origin,
+        [TAG.dataAsOf]: new Date(snapshot?.startTime ?? ctx.now()).toISOString(),
+        ...(snapshot !== undefined ? { [TAG.sourceSnapshotId]: snapshot.id } : {}),
+    });
+}
+
+/**
+ * Creates this launch's data volume (empty, or from a snapshot). The client
+ * token is the instance id, so a retried or concurrent duplicate gets the same
+ * volume back instead of a second one.
+ */
+export async function createDataVolume(
+    ctx: Ctx,
+    args: { az: string; instanceId: string; token: string; origin: string; snapshot?: DataSnapshot },
+): Promise<DataVolume> {
+    const v = ctx.settings.volume;
+    const r = await send(
+        ctx,
+        ctx.clients.ec2,
+        new CreateVolumeCommand({
+            AvailabilityZone: args.az,
+            // A volume cannot be smaller than its snapshot.
+            Size: Math.max(v.sizeGiB, args.snapshot?.sizeGiB ?? 0),
+            VolumeType: v.type,
+            ...(v.iops !== undefined ? { Iops: v.iops } : {}),
+            ...(v.throughputMiBps !== undefined ? { Throughput: v.throughputMiBps } : {}),
+            Encrypted: true,
+            ...(v.kmsKeyId !== undefined ? { KmsKeyId: v.kmsKeyId } : {}),
+            ...(args.snapshot !== undefined ? { SnapshotId: args.snapshot.id } : {}),
+            ClientToken: `lz-data-${args.instanceId}`,
+            TagSpecifications: [
+                { ResourceType: "volume", Tags: newVolumeTags(ctx, args.instanceId, args.token, args.origin, args.snapshot) },
+            ],
+        }),
+    );
+    ctx.log("info", "data volume created", { volumeId: r.VolumeId, az: args.az, origin: args.origin, snapshotId: args.snapshot?.id });
+    return waitVolumeAvailable(ctx, r.VolumeId ?? "");
+}
+
+export async function waitVolumeAvailable(ctx: Ctx, id: string): Promise<DataVolume> {
+    return waitFor(ctx, `volume ${id} available`, ctx.settings.volumeWaitTimeoutSeconds * 1000, POLL_MS.volume, async () => {
+        const v = await describeVolume(ctx, id);
+        if (v === undefined) return { done: false, why: "not visible yet" };
+        if (v.state === "available") return { done: true, value: v };
+        if (v.state === "error" || v.state === "deleting") throw new Error(`volume ${id} is ${v.state}`);
+        return { done: false, why: v.state };
+    });
+}
+
+/** EBS's own health check of a volume; "impaired" is how an AZ-level failure shows. */
+export async function isImpaired(ctx: Ctx, id: string): Promise<boolean> {
+    const r = await send(ctx, ctx.clients.ec2, new DescribeVolumeStatusCommand({ VolumeIds: [id] }));
+    return r.VolumeStatuses?.[0]?.VolumeStatus?.Status === "impaired";
+}
+
+/**
+ * Attaches and waits until attached. The volume records the instance first:
+ * from then on older failover snapshots no longer hold its final data.
+ */
+export async function attachDataVolume(ctx: Ctx, volume: DataVolume, instanceId: string): Promise<DataVolume> {
+    await tagResources(ctx, [volume.id], { [TAG.lastAttachedInstanceId]: instanceId });
+    await tagResources(ctx, [instanceId], { [TAG.dataVolumeId]: volume.id });
+    await send(
+        ctx,
+        ctx.clients.ec2,
+        new AttachVolumeCommand({ VolumeId: volume.id, InstanceId: instanceId, Device: ctx.settings.volume.deviceName }),
+    );
+    return waitAttached(ctx, volume.id, instanceId);
+}
+
+export async function waitAttached(ctx: Ctx, volumeId: string, instanceId: string): Promise<DataVolume> {
+    return waitFor(ctx, `volume ${volumeId} attached`, ctx.settings.volumeWaitTimeoutSeconds * 1000, POLL_MS.volume, async () => {
+        const v = await describeVolume(ctx, volumeId);
+        if (v?.attachedTo === instanceId && v.attachmentState === "attached") return { done: true, value: v };
+        if (v !== undefined && v.attachedTo !== undefined && v.attachedTo !== instanceId) {
+            throw new Error(`volume ${volumeId} got attached to ${v.attachedTo} instead`);
+        }
+        return { done: false, why: v?.attachmentState ?? v?.state ?? "not visible" };
+    });
+}
+
+export async function tagResources(ctx: Ctx, ids: string[], tags: Record<string, string>): Promise<void> {
+    if (ids.length === 0) return;
+    await send(ctx, ctx.clients.ec2, new CreateTagsCommand({ Resources: ids, Tags: toTags(tags) }));
+}
+
+export async function untagResources(ctx: Ctx, ids: string[], keys: string[]): Promise<void> {
+    if (ids.length === 0) return;
+    await send(ctx, ctx.clients.ec2, new DeleteTagsCommand({ Resources: ids, Tags: keys.map((Key) => ({ Key })) }));
+}
+
+// ── snapshots ──────────────────────────────────────────────────────────────
+
+export async function createDataSnapshot(
+    ctx: Ctx,
+    volume: DataVolume,
+    tags: Record<string, string>,
+    description: string,
+): Promise<DataSnapshot> {
+    const r = await send(
+        ctx,
+        ctx.clients.ec2,
+        new CreateSnapshotCommand({
+            VolumeId: volume.id,
+            Description: description,
+            TagSpecifications: [
+                {
+                    ResourceType: "snapshot",
+                    Tags: toTags({
+                        Name: `${ctx.settings.tierName}-data`,
+                        [TAG.tier]: ctx.settings.tierName,
+                        [TAG.role]: ROLE_DATA,
+                        [TAG.sourceVolumeId]: volume.id,
+                        ...tags,
+                    }),
+                },
+            ],
+        }),
+    );
+    ctx.log("info", "snapshot started", { snapshotId: r.SnapshotId, volumeId: volume.id, ...tags });
+    return {
+        id: r.SnapshotId ?? "",
+        volumeId: volume.id,
+        state: r.State ?? "pending",
+        startTime: r.StartTime?.getTime() ?? ctx.now(),
+        sizeGiB: r.VolumeSize ?? volume.sizeGiB,
+        progress: r.Progress ?? "",
+        tags: tagMap(r.Tags),
+    };
+}
+
+export class SnapshotFailed extends Error {
+    constructor(readonly snapshotId: string) {
+        super(`snapshot ${snapshotId} failed (state error)`);
+        this.name = "SnapshotFailed";
+    }
+}
+
+/** Waits for `completed`; throws SnapshotFailed on `error`, WaitTimeout past `timeoutMs` or the deadline. */
+export async function waitSnapshotCompleted(ctx: Ctx, id: string, timeoutMs: number): Promise<DataSnapshot> {
+    return waitFor(ctx, `snapshot ${id} completed`, timeoutMs, POLL_MS.snapshot, async () => {
+        const s = await describeSnapshot(ctx, id);
+        if (s?.state === "completed") return { done: true, value: s };
+        if (s?.state === "error") throw new SnapshotFailed(id);
+        return { done: false, why: s === undefined ? "not visible yet" : `${s.state} ${s.progress}` };
+    });
+}
+
+// ── lifecycle, notifications ───────────────────────────────────────────────
+
+export async function completeLifecycle(ctx: Runtime, d: LifecycleDetail, result: "CONTINUE" | "ABANDON"): Promise<void> {
+    try {
+        await send(
+            ctx,
+            ctx.clients.autoscaling,
+            new CompleteLifecycleActionCommand({
+                AutoScalingGroupName: d.AutoScalingGroupName,
+                LifecycleHookName: d.LifecycleHookName,
+                LifecycleActionToken: d.LifecycleActionToken,
+                InstanceId: d.EC2InstanceId,
+                LifecycleActionResult: result,
+            }),
+        );
+        ctx.log("info", "lifecycle action completed", { result });
+    } catch (err) {
+        // A duplicate event, or the hook already timed out: the action is no longer ours to complete.
+        ctx.log("warn", "could not complete lifecycle action", { result, code: errorCode(err), error: errorMessage(err) });
+    }
+}
+
+/** Best effort: an alert that fails to send must not change the outcome. */
+export async function notify(ctx: Ctx, subject: string, fields: LogFields): Promise<void> {
+    if (ctx.settings.snsTopicArn === undefined) return;
+    try {
+        await send(
+            ctx,
+            ctx.clients.sns,
+            new PublishCommand({
+                TopicArn: ctx.settings.snsTopicArn,
+                Subject: `[${ctx.settings.tierName}] ${subject}`.slice(0, 100),
+                Message: JSON.stringify({ tier: ctx.settings.tierName, subject, ...fields }, null, 2),
+            }),
+        );
+    } catch (err) {
+        ctx.log("error", "SNS publish failed", { code: errorCode(err), error: errorMessage(err) });
+    }
+}

@@ -1,0 +1,42 @@
+/**
+ * Bundles the handler into one CommonJS file for the Lambda (`index.js`,
+ * handler `index.handler`). Everything is bundled, the AWS SDK included: the
+ * nodejs20.x runtime ships an SDK v3, but not necessarily the version the
+ * handler was tested against. Measured in bench/failover-bundle.ts.
+ */
+import { buildSync } from "esbuild";
+import * as fs from "fs";
+import * as path from "path";
+
+/** The handler's source next to this file (or its compiled .js when run from a tsc build). */
+export const HANDLER_ENTRY = ["handler.ts", "handler.js"]
+    .map((f) => path.join(__dirname, f))
+    .find((f) => fs.existsSync(f)) ?? path.join(__dirname, "handler.ts");
+
+export interface BundleOptions {
+    /** Leave `@aws-sdk/*` to the runtime's copy (smaller, unpinned). Default false. */
+    externalSdk?: boolean;
+}
+
+export function bundleHandler(opts: BundleOptions = {}): { code: string; bytes: number } {
+    const result = buildSync({
+        entryPoints: [HANDLER_ENTRY],
+        bundle: true,
+        platform: "node",
+        target: "node20",
+        format: "cjs",
+        minify: true,
+        write: false,
+        // Deterministic output: no absolute paths, so the Lambda's code hash only changes with the code.
+        absWorkingDir: path.resolve(__dirname, "../../.."),
+        sourcemap: false,
+        legalComments: "none",
+        logLevel: "silent",
+        // The SDK's ES builds tree-shake; its CommonJS builds are one file per client.
+        mainFields: ["module", "main"],
+        ...(opts.externalSdk ? { external: ["@aws-sdk/*", "@smithy/*"] } : {}),
+    });
+    const file = result.outputFiles[0];
+    if (file === undefined) throw new Error("esbuild produced no output for the failover handler");
+    return { code: file.text, bytes: file.contents.byteLength };
+}

@@ -1,0 +1,221 @@
+/**
+ * This tier's data volumes and snapshots, read by tag, and the pure rules that
+ * pick which one to use and which may go. Everything that decides "is data
+ * safe" lives here, apart from the AWS calls, so it reads in one place.
+ */
+import {
+    DescribeSnapshotsCommand,
+    DescribeVolumesCommand,
+    Filter,
+    Snapshot,
+    Tag,
+    Volume,
+} from "@aws-sdk/client-ec2";
+import { NEVER_ATTACHED, ROLE_DATA, SNAPSHOT_ORIGIN, TAG, VOLUME_STATE } from "./contract";
+import { Ctx, notFoundAsUndefined, send } from "./runtime";
+
+export interface DataVolume {
+    id: string;
+    az: string;
+    /** EC2's state: creating | available | in-use | deleting | deleted | error. */
+    state: string;
+    sizeGiB: number;
+    createTime: number;
+    /** The instance it is attached (or attaching/detaching) to. */
+    attachedTo?: string;
+    attachmentState?: string;
+    tags: Record<string, string>;
+}
+
+export interface DataSnapshot {
+    id: string;
+    volumeId: string;
+    /** EC2's state: pending | completed | error | recoverable | recovering. */
+    state: string;
+    startTime: number;
+    sizeGiB: number;
+    progress: string;
+    tags: Record<string, string>;
+}
+
+export function tagMap(tags: readonly Tag[] | undefined): Record<string, string> {
+    const out: Record<string, string> = {};
+    for (const t of tags ?? []) if (t.Key !== undefined) out[t.Key] = t.Value ?? "";
+    return out;
+}
+
+export function toTags(map: Record<string, string>): Tag[] {
+    return Object.entries(map).map(([Key, Value]) => ({ Key, Value }));
+}
+
+export function toDataVolume(v: Volume): DataVolume {
+    const a = v.Attachments?.find((x) => x.State !== "detached");
+    return {
+        id: v.VolumeId ?? "",
+        az: v.AvailabilityZone ?? "",
+        state: v.State ?? "unknown",
+        sizeGiB: v.Size ?? 0,
+        createTime: v.CreateTime?.getTime() ?? 0,
+        ...(a?.InstanceId !== undefined ? { attachedTo: a.InstanceId, attachmentState: a.State ?? "unknown" } : {}),
+        tags: tagMap(v.Tags),
+    };
+}
+
+export function toDataSnapshot(s: Snapshot): DataSnapshot {
+    return {
+        id: s.SnapshotId ?? "",
+        volumeId: s.VolumeId ?? "",
+        state: s.State ?? "unknown",
+        startTime: s.StartTime?.getTime() ?? 0,
+        sizeGiB: s.VolumeSize ?? 0,
+        progress: s.Progress ?? "",
+        tags: tagMap(s.Tags),
+    };
+}
+
+export function tierFilters(tierName: string, extra: Record<string, string> = {}): Filter[] {
+    const tags = { [TAG.tier]: tierName, [TAG.role]: ROLE_DATA, ...extra };
+    return Object.entries(tags).map(([k, v]) => ({ Name: `tag:${k}`, Values: [v] }));
+}
+
+/** Every volume of this tier, in any state. */
+export async function listDataVolumes(ctx: Ctx): Promise<DataVolume[]> {
+    const out: DataVolume[] = [];
+    let NextToken: string | undefined;
+    do {
+        const page = await send(
+            ctx,
+            ctx.clients.ec2,
+            new DescribeVolumesCommand({ Filters: tierFilters(ctx.settings.tierName), NextToken }),
+        );
+        out.push(...(page.Volumes ?? []).map(toDataVolume));
+        NextToken = page.NextToken;
+    } while (NextToken);
+    return out.filter((v) => v.state !== "deleted");
+}
+
+export async function describeVolume(ctx: Ctx, id: string): Promise<DataVolume | undefined> {
+    const r = await notFoundAsUndefined(send(ctx, ctx.clients.ec2, new DescribeVolumesCommand({ VolumeIds: [id] })));
+    const v = r?.Volumes?.[0];
+    return v === undefined ? undefined : toDataVolume(v);
+}
+
+/** Every snapshot of this tier (the handler's and DLM's), optionally narrowed by more tags. */
+export async function listDataSnapshots(ctx: Ctx, extraTags: Record<string, string> = {}): Promise<DataSnapshot[]> {
+    const out: DataSnapshot[] = [];
+    let NextToken: string | undefined;
+    do {
+        const page = await send(
+            ctx,
+            ctx.clients.ec2,
+            new DescribeSnapshotsCommand({
+                OwnerIds: ["self"],
+                Filters: tierFilters(ctx.settings.tierName, extraTags),
+                NextToken,
+            }),
+        );
+        out.push(...(page.Snapshots ?? []).map(toDataSnapshot));
+        NextToken = page.NextToken;
+    } while (NextToken);
+    return out;
+}
+
+export async function describeSnapshot(ctx: Ctx, id: string): Promise<DataSnapshot | undefined> {
+    const r = await notFoundAsUndefined(send(ctx, ctx.clients.ec2, new DescribeSnapshotsCommand({ SnapshotIds: [id] })));
+    const s = r?.Snapshots?.[0];
+    return s === undefined ? undefined : toDataSnapshot(s);
+}
+
+// ── pure rules ─────────────────────────────────────────────────────────────
+
+const GONE = new Set(["deleting", "deleted"]);
+
+export const isActive = (v: DataVolume) => v.tags[TAG.state] === VOLUME_STATE.active && !GONE.has(v.state);
+export const isSuperseded = (v: DataVolume) => v.tags[TAG.state] === VOLUME_STATE.superseded && !GONE.has(v.state);
+export const lastAttached = (v: DataVolume) => v.tags[TAG.lastAttachedInstanceId] ?? NEVER_ATTACHED;
+
+/**
+ * The live copy: the newest volume tagged active. Between creating a new copy
+ * and attaching it two may be active; the newer one holds at least the older
+ * one's data (it was made from a snapshot of it, taken after it was released).
+ * A volume that failed while being created and was never attached holds no
+ * data of its own and is skipped.
+ */
+export function newestActive(volumes: readonly DataVolume[]): DataVolume | undefined {
+    return volumes
+        .filter((v) => isActive(v) && !(v.state === "error" && lastAttached(v) === NEVER_ATTACHED))
+        .sort((a, b) => b.createTime - a.createTime)[0];
+}
+
+/**
+ * A snapshot of volume V is a valid restore point only if the lineage went
+ * through it: it was started no later than the data the next volume began
+ * with. After that V is a fork left behind (e.g. the old copy of an AZ that
+ * came back after a restore from an older snapshot), and restoring its later
+ * snapshots would swap the live history for the abandoned one.
+ */
+export function isLineageSnapshot(s: DataSnapshot, volumes: readonly DataVolume[]): boolean {
+    const source = volumes.find((v) => v.id === s.volumeId);
+    if (source === undefined) return true; // a deleted volume: only preserved, superseded ones are deleted (pruneCandidates)
+    const successor = volumes
+        .filter((v) => v.createTime > source.createTime)
+        .sort((a, b) => a.createTime - b.createTime)[0];
+    if (successor === undefined) return true;
+    const cutoff = Date.parse(successor.tags[TAG.dataAsOf] ?? "") || successor.createTime;
+    return s.startTime <= cutoff;
+}
+
+/** The newest completed snapshot that is a valid restore point. */
+export function restoreCandidate(
+    snapshots: readonly DataSnapshot[],
+    volumes: readonly DataVolume[],
+): DataSnapshot | undefined {
+    return snapshots
+        .filter((s) => s.state === "completed" && isLineageSnapshot(s, volumes))
+        .sort((a, b) => b.startTime - a.startTime)[0];
+}
+
+/** Failover snapshots of `source` taken since its last attachment (so they hold its final data). */
+export function failoverSnapshotsOf(snapshots: readonly DataSnapshot[], source: DataVolume): DataSnapshot[] {
+    return snapshots.filter(
+        (s) =>
+            s.volumeId === source.id &&
+            s.tags[TAG.origin] === SNAPSHOT_ORIGIN.failover &&
+            s.tags[TAG.generation] === lastAttached(source),
+    );
+}
+
+/** Is the volume's final data in a completed snapshot? Then deleting the volume loses nothing. */
+export function isPreserved(v: DataVolume, snapshots: readonly DataSnapshot[]): boolean {
+    return failoverSnapshotsOf(snapshots, v).some((s) => s.state === "completed");
+}
+
+/**
+ * Superseded volumes that may be deleted, given that `attached` is the live
+ * copy and is attached: beyond the newest `retention` superseded ones, and
+ * only if released, no longer a DLM target, and their final data is in a
+ * completed snapshot. A volume left behind by an AZ outage (never snapshotted
+ * after its last write) is never deleted here: it may hold writes that exist
+ * nowhere else, and an operator should look at it.
+ */
+export function pruneCandidates(
+    volumes: readonly DataVolume[],
+    snapshots: readonly DataSnapshot[],
+    attached: DataVolume,
+    retention: number,
+): DataVolume[] {
+    if (attached.attachmentState !== "attached" || !isActive(attached)) return [];
+    const supersededAt = (v: DataVolume) => Date.parse(v.tags[TAG.supersededAt] ?? "") || v.createTime;
+    return volumes
+        .filter((v) => isSuperseded(v) && v.id !== attached.id)
+        .sort((a, b) => supersededAt(b) - supersededAt(a))
+        .slice(retention)
+        .filter(
+            (v) =>
+                v.state === "available" &&
+                v.attachedTo === undefined &&
+                v.tags[TAG.backup] === undefined &&
+                v.createTime < attached.createTime &&
+                isPreserved(v, snapshots),
+        );
+}

@@ -1,0 +1,346 @@
+/**
+ * Cost guard rails: a monthly cap on the whole stack's estimate, and
+ * resource rules for the usual ways a small budget gets blown (large or
+ * on-demand instances, NAT gateways, VPN scale units, big volumes, idle
+ * public IPv4 addresses).
+ */
+import * as aws from "@pulumi/aws";
+import * as network from "@pulumi/azure-native/network";
+import { PolicyResource, ResourceValidationPolicy, StackValidationPolicy, validateResourceOfType } from "@pulumi/policy";
+import { costEstimator } from "./cost-adapter";
+import { asArray, checkKnown, configOf, isUnknownValueError, label, matchesAny, peek, PropsOf, reportCannotCheck, resolveReference, UNKNOWN, unknownPath } from "./lib";
+
+/** The failover handler's environment variables this pack reads (components/aws/failover/contract.ts). */
+export const FAILOVER_ENV = {
+    tierName: "TIER_NAME",
+    volumeSizeGiB: "DATA_VOLUME_SIZE_GIB",
+    elasticIpAllocationId: "ELASTIC_IP_ALLOCATION_ID",
+} as const;
+
+// ---------------------------------------------------------------------------
+
+export interface MonthlyCapConfig {
+    /** The environment's monthly cap in USD. Without it the policy does not apply. */
+    monthlyCapUsd?: number;
+    /** How many of the largest cost lines the message names (default 5). */
+    topLines: number;
+    /** Hours in a billing month (default 730). */
+    hoursPerMonth: number;
+    /** Region for AWS prices when no aws provider resource declares one. */
+    awsRegion?: string;
+    /** Location for Azure prices when no azure-native provider resource declares one. */
+    azureLocation?: string;
+    /** Resource types left out of the estimate (component resources and providers). Globs. */
+    ignoreTypes: string[];
+}
+
+const capDefaults: MonthlyCapConfig = { topLines: 5, hoursPerMonth: 730, ignoreTypes: ["pulumi:*", "landing-zone:*"] };
+
+function providerSetting(resources: readonly PolicyResource[], providerType: string, key: string): string | undefined {
+    for (const r of resources) {
+        if (r.type !== providerType) continue;
+        const value = peek(() => r.props[key]);
+        if (typeof value === "string" && value.length > 0) return value;
+    }
+    return undefined;
+}
+
+const usd = (n: number) => `$${n.toFixed(2)}`;
+
+export const monthlyCostCap: StackValidationPolicy = {
+    name: "cost-monthly-cap",
+    description: "The stack's estimated monthly cost (from the price catalogue) stays under the environment's cap.",
+    enforcementLevel: "mandatory",
+    configSchema: {
+        properties: {
+            monthlyCapUsd: { type: "number", exclusiveMinimum: 0, description: "Monthly cap in USD for this environment." },
+            topLines: { type: "integer", minimum: 1, default: 5, description: "How many of the largest cost lines a violation names." },
+            hoursPerMonth: { type: "number", minimum: 1, default: 730, description: "Hours in a billing month." },
+            awsRegion: { type: "string", description: "AWS region for prices when no aws provider resource declares one." },
+            azureLocation: { type: "string", description: "Azure location for prices when no azure-native provider resource declares one." },
+            ignoreTypes: { type: "array", items: { type: "string" }, description: "Resource type globs left out of the estimate." },
+        },
+    },
+    validateStack: (args, report) => {
+        const config = configOf(args, capDefaults);
+        if (config.monthlyCapUsd === undefined) args.notApplicable("no monthlyCapUsd in this environment's policy config");
+        const cap = config.monthlyCapUsd!;
+        const estimate = costEstimator();
+        if (!estimate) {
+            reportCannotCheck(report, "the cost estimator (components/cost/estimator) is not in this checkout, so the estimate cannot be compared with the cap");
+            return;
+        }
+        const priced = args.resources.filter((r) => !matchesAny(r.type, config.ignoreTypes)).map((r) => ({ type: r.type, name: r.name, inputs: r.props }));
+        const awsRegion = providerSetting(args.resources, "pulumi:providers:aws", "region") ?? config.awsRegion;
+        const azureLocation = providerSetting(args.resources, "pulumi:providers:azure-native", "location") ?? config.azureLocation;
+        // A region is only needed for a cloud the stack has resources in.
+        const missing = [
+            !awsRegion && priced.some((r) => r.type.startsWith("aws:")) ? "awsRegion" : "",
+            !azureLocation && priced.some((r) => r.type.startsWith("azure-native:")) ? "azureLocation" : "",
+        ].filter(Boolean);
+        if (missing.length > 0) {
+            reportCannotCheck(report, `no provider resource says where the resources run; set ${missing.join(" and ")} in the cost-monthly-cap policy config`);
+            return;
+        }
+        let result;
+        try {
+            result = estimate(priced, { awsRegion: awsRegion ?? "", azureLocation: azureLocation ?? "", hoursPerMonth: config.hoursPerMonth });
+        } catch (e) {
+            if (!isUnknownValueError(e)) throw e;
+            reportCannotCheck(report, `the estimate reads ${unknownPath(e)}, which is computed during the deployment`);
+            return;
+        }
+        const unpriced = result.items.filter((i) => !i.priced);
+        if (result.monthly > cap) {
+            const top = [...result.items].sort((a, b) => b.monthly - a.monthly).slice(0, config.topLines);
+            const lines = top.map((i, n) => `  ${n + 1}. ${usd(i.monthly)} ${i.type} "${i.name}" (${i.basis})`).join("\n");
+            report(
+                `Estimated ${usd(result.monthly)}/month is ${usd(result.monthly - cap)} over this environment's cap of ${usd(cap)}. Largest lines:\n${lines}\n` +
+                "Cut the largest lines (Spot, a smaller instance type, no NAT gateway, fewer VPN scale units, IPv6 instead of public IPv4) " +
+                "or, if the spend is intended, raise monthlyCapUsd in policy/config/<env>.json together with landing-zone:monthlyCostCapUsd.",
+            );
+        }
+        if (unpriced.length > 0) {
+            (report as unknown as (v: { message: string; enforcementLevel: "advisory" }) => void)({
+                message: `${unpriced.length} resource(s) have no price in the catalogue, so the estimate of ${usd(result.monthly)} may be low: ${unpriced.map((i) => `${i.type} "${i.name}"`).join(", ")}. Add their prices to components/cost.`,
+                enforcementLevel: "advisory",
+            });
+        }
+    },
+};
+
+// ---------------------------------------------------------------------------
+
+export interface AllowedInstanceTypesConfig {
+    /** Instance type globs allowed in this environment, e.g. "t4g.*". */
+    allowedInstanceTypes: string[];
+}
+const instanceTypeDefaults: AllowedInstanceTypesConfig = { allowedInstanceTypes: ["t4g.nano", "t4g.micro", "t4g.small", "t4g.medium"] };
+
+function checkInstanceType(type: unknown, where: string, config: AllowedInstanceTypesConfig, report: (m: string) => void) {
+    if (typeof type !== "string") return;
+    if (!matchesAny(type, config.allowedInstanceTypes)) {
+        report(`${where} is ${type}, which this environment does not allow (allowed: ${config.allowedInstanceTypes.join(", ")}). Pick an allowed type, or add it to allowedInstanceTypes in policy/config/<env>.json.`);
+    }
+}
+
+export const allowedInstanceTypes: ResourceValidationPolicy = {
+    name: "cost-allowed-instance-types",
+    description: "EC2 instance types in launch templates, instances and Auto Scaling overrides are on the environment's allowed list.",
+    enforcementLevel: "mandatory",
+    configSchema: {
+        properties: {
+            allowedInstanceTypes: { type: "array", items: { type: "string" }, minItems: 1, description: "Allowed instance type globs, e.g. \"t4g.*\"." },
+        },
+    },
+    validateResource: [
+        validateResourceOfType(aws.ec2.LaunchTemplate, (lt, args, report) => {
+            checkInstanceType(lt.instanceType, "instanceType", configOf(args, instanceTypeDefaults), report);
+        }),
+        validateResourceOfType(aws.ec2.Instance, (instance, args, report) => {
+            checkInstanceType(instance.instanceType, "instanceType", configOf(args, instanceTypeDefaults), report);
+        }),
+        validateResourceOfType(aws.autoscaling.Group, (group, args, report) => {
+            const config = configOf(args, instanceTypeDefaults);
+            asArray(group.mixedInstancesPolicy?.launchTemplate?.overrides).forEach((o, i) =>
+                checkInstanceType(o.instanceType, `mixedInstancesPolicy.launchTemplate.overrides[${i}].instanceType`, config, report));
+        }),
+    ],
+};
+
+// ---------------------------------------------------------------------------
+
+type GroupProps = PropsOf<aws.autoscaling.GroupArgs>;
+
+/** Whether an Auto Scaling group's mixed instances policy runs every instance on Spot. */
+function mixedPolicyIsAllSpot(group: GroupProps): boolean {
+    const d = group.mixedInstancesPolicy?.instancesDistribution;
+    // AWS defaults: onDemandBaseCapacity 0, onDemandPercentageAboveBaseCapacity 100.
+    return (d?.onDemandBaseCapacity ?? 0) === 0 && (d?.onDemandPercentageAboveBaseCapacity ?? 100) === 0;
+}
+
+export const spotRequired: StackValidationPolicy = {
+    name: "cost-spot-required",
+    description: "Instances run on Spot capacity (about 70% cheaper); meant for budget environments such as dev.",
+    enforcementLevel: "advisory",
+    validateStack: (args, report) => {
+        const groups = args.resources.filter((r) => r.isType(aws.autoscaling.Group));
+        const instances = args.resources.filter((r) => r.isType(aws.ec2.Instance));
+        if (groups.length === 0 && instances.length === 0) args.notApplicable("no Auto Scaling groups or instances");
+        const templates = args.resources.filter((r) => r.isType(aws.ec2.LaunchTemplate));
+        for (const r of groups) {
+            checkKnown(report, label(r), () => {
+                const group = r.props as GroupProps;
+                if (group.mixedInstancesPolicy) {
+                    if (!mixedPolicyIsAllSpot(group)) {
+                        report(`Auto Scaling group "${r.name}" runs on-demand capacity. Set mixedInstancesPolicy.instancesDistribution.onDemandBaseCapacity = 0 and onDemandPercentageAboveBaseCapacity = 0 (spotAllocationStrategy "price-capacity-optimized").`, r.urn);
+                    }
+                    return;
+                }
+                const ref = group.launchTemplate;
+                if (!ref) return;
+                const lt = resolveReference(ref.id, templates, r, "launchTemplate")
+                    ?? templates.find((t) => ref.name !== undefined && peek(() => t.props.name) === ref.name);
+                if (!lt) {
+                    reportCannotCheck(report, `cannot tell which launch template Auto Scaling group "${r.name}" uses (launchTemplate ${ref.id ?? ref.name ?? "?"} matches none in the stack)`, r.urn);
+                    return;
+                }
+                const market = peek(() => (lt.props as { instanceMarketOptions?: { marketType?: string } }).instanceMarketOptions?.marketType);
+                if (market === UNKNOWN) {
+                    reportCannotCheck(report, `the market type of launch template "${lt.name}" is computed during the deployment`, r.urn);
+                } else if (market !== "spot") {
+                    report(`Auto Scaling group "${r.name}" launches on-demand instances from launch template "${lt.name}". Set instanceMarketOptions: { marketType: "spot" } on the template, or use a mixedInstancesPolicy with 0% on-demand.`, r.urn);
+                }
+            }, r.urn);
+        }
+        for (const r of instances) {
+            checkKnown(report, label(r), () => {
+                const market = (r.props as { instanceMarketOptions?: { marketType?: string } }).instanceMarketOptions?.marketType;
+                if (market !== "spot") report(`Instance "${r.name}" is on-demand. Set instanceMarketOptions: { marketType: "spot" }, or run it from an Auto Scaling group on Spot.`, r.urn);
+            }, r.urn);
+        }
+    },
+};
+
+// ---------------------------------------------------------------------------
+
+export interface NatGatewayConfig {
+    /** Whether NAT gateways are allowed in this environment (default false). */
+    allowNatGateway: boolean;
+}
+
+export const noNatGateway: ResourceValidationPolicy = {
+    name: "cost-no-nat-gateway",
+    description: "No NAT gateway unless the environment allows one: a NAT gateway bills by the hour and by the GB, while IPv6 egress through the egress-only internet gateway is free.",
+    enforcementLevel: "mandatory",
+    configSchema: { properties: { allowNatGateway: { type: "boolean", default: false, description: "Allow NAT gateways in this environment." } } },
+    validateResource: [
+        validateResourceOfType(aws.ec2.NatGateway, (_nat, args, report) => {
+            if (!configOf<NatGatewayConfig>(args, { allowNatGateway: false }).allowNatGateway) {
+                report("NAT gateways are not allowed in this environment (about $33/month each plus $0.045/GB). Egress over IPv6 through the egress-only internet gateway instead (set landing-zone:aws.natGateway to false), or set allowNatGateway: true in policy/config/<env>.json.");
+            }
+        }),
+        validateResourceOfType(network.NatGateway, (_nat, args, report) => {
+            if (!configOf<NatGatewayConfig>(args, { allowNatGateway: false }).allowNatGateway) {
+                report("Azure NAT gateways are not allowed in this environment (billed hourly plus per GB). Remove it, or set allowNatGateway: true in policy/config/<env>.json.");
+            }
+        }),
+    ],
+};
+
+// ---------------------------------------------------------------------------
+
+export interface VpnScaleUnitsConfig {
+    /** Highest Virtual WAN site-to-site VPN gateway scale unit count (default 1; 1 unit = 500 Mbps). */
+    maxScaleUnits: number;
+}
+
+export const maxVpnScaleUnits: ResourceValidationPolicy = {
+    name: "cost-max-vpn-scale-units",
+    description: "Virtual WAN VPN gateways use no more scale units than the environment allows (each unit is billed by the hour).",
+    enforcementLevel: "mandatory",
+    configSchema: { properties: { maxScaleUnits: { type: "integer", minimum: 1, default: 1, description: "Maximum vpnGatewayScaleUnit." } } },
+    validateResource: validateResourceOfType(network.VpnGateway, (gateway, args, report) => {
+        const { maxScaleUnits } = configOf<VpnScaleUnitsConfig>(args, { maxScaleUnits: 1 });
+        const units = gateway.vpnGatewayScaleUnit ?? 1;
+        if (units > maxScaleUnits) {
+            report(`vpnGatewayScaleUnit is ${units}; this environment allows at most ${maxScaleUnits} (each unit is 500 Mbps and billed hourly). Lower landing-zone:wan.vpnScaleUnits, or raise maxScaleUnits in policy/config/<env>.json.`);
+        }
+    }),
+};
+
+// ---------------------------------------------------------------------------
+
+export interface EbsSizeConfig {
+    /** Largest EBS volume in GiB (default 100). */
+    maxSizeGiB: number;
+}
+
+function checkSize(size: unknown, where: string, max: number, report: (m: string) => void) {
+    const n = typeof size === "string" ? Number(size) : size;
+    if (typeof n === "number" && Number.isFinite(n) && n > max) {
+        report(`${where} is ${n} GiB; this environment allows at most ${max} GiB per volume. Shrink it, or raise maxSizeGiB in policy/config/<env>.json.`);
+    }
+}
+
+export const maxEbsSize: ResourceValidationPolicy = {
+    name: "cost-max-ebs-size",
+    description: "EBS volumes (declared, in launch templates and instances, and the failover handler's data volume) stay under the environment's size limit.",
+    enforcementLevel: "mandatory",
+    configSchema: { properties: { maxSizeGiB: { type: "integer", minimum: 1, default: 100, description: "Largest EBS volume in GiB." } } },
+    validateResource: [
+        validateResourceOfType(aws.ebs.Volume, (volume, args, report) => {
+            checkSize(volume.size, "size", configOf<EbsSizeConfig>(args, { maxSizeGiB: 100 }).maxSizeGiB, report);
+        }),
+        validateResourceOfType(aws.ec2.LaunchTemplate, (lt, args, report) => {
+            const max = configOf<EbsSizeConfig>(args, { maxSizeGiB: 100 }).maxSizeGiB;
+            asArray(lt.blockDeviceMappings).forEach((m, i) => checkSize(m.ebs?.volumeSize, `blockDeviceMappings[${i}] (${m.deviceName ?? "?"}) volumeSize`, max, report));
+        }),
+        validateResourceOfType(aws.ec2.Instance, (instance, args, report) => {
+            const max = configOf<EbsSizeConfig>(args, { maxSizeGiB: 100 }).maxSizeGiB;
+            checkSize(instance.rootBlockDevice?.volumeSize, "rootBlockDevice.volumeSize", max, report);
+            asArray(instance.ebsBlockDevices).forEach((d, i) => checkSize(d.volumeSize, `ebsBlockDevices[${i}].volumeSize`, max, report));
+        }),
+        validateResourceOfType(aws.lambda.Function, (fn, args, report) => {
+            // The failover handler creates the data volume at run time from this variable.
+            const size = fn.environment?.variables?.[FAILOVER_ENV.volumeSizeGiB];
+            checkSize(size, `the data volume (environment ${FAILOVER_ENV.volumeSizeGiB})`, configOf<EbsSizeConfig>(args, { maxSizeGiB: 100 }).maxSizeGiB, report);
+        }),
+    ],
+};
+
+// ---------------------------------------------------------------------------
+
+export const noIdleElasticIp: StackValidationPolicy = {
+    name: "cost-no-idle-eip",
+    description: "Every Elastic IP is in use: associated with an instance or interface, used by a NAT gateway, or moved by the failover handler. AWS bills every public IPv4 address by the hour, idle or not.",
+    enforcementLevel: "mandatory",
+    validateStack: (args, report) => {
+        const eips = args.resources.filter((r) => r.isType(aws.ec2.Eip));
+        if (eips.length === 0) args.notApplicable("no Elastic IPs");
+        const used = new Set<string>();
+        const unresolved: string[] = [];
+        const use = (reference: unknown, referrer: PolicyResource, property: string, what: string) => {
+            if (reference === undefined || reference === null || reference === "") return;
+            const eip = resolveReference(reference, eips, referrer, property);
+            if (eip) used.add(eip.urn);
+            else unresolved.push(`${what} "${referrer.name}" (${String(reference)})`);
+        };
+        for (const eip of eips) {
+            const direct = peek(() => {
+                const p = eip.props as { instance?: string; networkInterface?: string };
+                return Boolean(p.instance || p.networkInterface);
+            });
+            if (direct === true) used.add(eip.urn);
+            if (direct === UNKNOWN) used.add(eip.urn); // an association computed at deploy time is an association
+        }
+        for (const r of args.resources) {
+            const read = <T>(f: () => T) => {
+                const v = peek(f);
+                if (v === UNKNOWN) {
+                    unresolved.push(`${label(r)} (value computed during the deployment)`);
+                    return undefined;
+                }
+                return v;
+            };
+            if (r.isType(aws.ec2.EipAssociation)) {
+                use(read(() => (r.props as { allocationId?: string }).allocationId), r, "allocationId", "EIP association");
+            } else if (r.isType(aws.ec2.NatGateway)) {
+                use(read(() => (r.props as { allocationId?: string }).allocationId), r, "allocationId", "NAT gateway");
+                for (const id of asArray(read(() => (r.props as { secondaryAllocationIds?: string[] }).secondaryAllocationIds))) use(id, r, "secondaryAllocationIds", "NAT gateway");
+            } else if (r.isType(aws.lambda.Function)) {
+                use(read(() => (r.props as { environment?: { variables?: Record<string, string> } }).environment?.variables?.[FAILOVER_ENV.elasticIpAllocationId]), r, "environment", "failover handler");
+            }
+        }
+        for (const eip of eips) {
+            if (used.has(eip.urn)) continue;
+            if (unresolved.length > 0) {
+                reportCannotCheck(report, `Elastic IP "${eip.name}" has no association this policy can see, and ${unresolved.join(", ")} refers to an Elastic IP it cannot match; check again at \`pulumi up\``, eip.urn);
+            } else {
+                report(`Elastic IP "${eip.name}" is idle: no instance, network interface, EIP association, NAT gateway or failover handler (${FAILOVER_ENV.elasticIpAllocationId}) uses it, yet it costs $3.65/month. Associate it or delete it; serve clients over IPv6 where you can.`, eip.urn);
+            }
+        }
+    },
+};
+
+export const costPolicies = [monthlyCostCap, allowedInstanceTypes, spotRequired, noNatGateway, maxVpnScaleUnits, maxEbsSize, noIdleElasticIp];

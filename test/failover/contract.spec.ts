@@ -1,0 +1,215 @@
+/**
+ * The env-var contract with the Pulumi component, and the pure rules that
+ * decide which copy of the data is live, restorable or deletable.
+ */
+import { strict as assert } from "assert";
+import fc from "fast-check";
+import {
+    DEFAULTS,
+    ENV,
+    FailoverSettings,
+    FailoverSettingsError,
+    NEVER_ATTACHED,
+    TAG,
+    VOLUME_TYPES,
+    dlmSnapshotTags,
+    dlmTargetTags,
+    launchHandlerBudgetSeconds,
+    lifecycleEventPattern,
+    parseFailoverSettings,
+    settingsToEnvironment,
+} from "../../components/aws/failover/contract";
+import {
+    DataSnapshot,
+    DataVolume,
+    isLineageSnapshot,
+    newestActive,
+    pruneCandidates,
+    restoreCandidate,
+} from "../../components/aws/failover/inventory";
+
+describe("failover contract: settings", () => {
+    it("applies the defaults to a minimal environment", () => {
+        const s = parseFailoverSettings({ TIER_NAME: "app-dev", DATA_VOLUME_SIZE_GIB: "20" });
+        assert.deepEqual(s, {
+            tierName: "app-dev",
+            volume: { sizeGiB: 20, type: "gp3", deviceName: "/dev/sdf" },
+            supersededVolumeRetention: 1,
+            snapshotWaitTimeoutSeconds: 600,
+            volumeWaitTimeoutSeconds: 300,
+        });
+    });
+
+    it("reads every variable, stripping the /hostedzone/ prefix", () => {
+        const s = parseFailoverSettings({
+            TIER_NAME: "app-prod",
+            DATA_VOLUME_SIZE_GIB: "100",
+            DATA_VOLUME_TYPE: "io2",
+            DATA_VOLUME_IOPS: "8000",
+            DATA_VOLUME_KMS_KEY_ID: "arn:aws:kms:eu-west-1:123456789012:key/abc",
+            DATA_VOLUME_DEVICE_NAME: "/dev/xvdg",
+            ELASTIC_IP_ALLOCATION_ID: "eipalloc-0123abcd",
+            HOSTED_ZONE_ID: "/hostedzone/Z1",
+            RECORD_NAME: "app.example.com",
+            RECORD_TTL: "30",
+            SNS_TOPIC_ARN: "arn:aws:sns:eu-west-1:123456789012:alerts",
+            SUPERSEDED_VOLUME_RETENTION: "0",
+            SNAPSHOT_WAIT_TIMEOUT_SECONDS: "800",
+            VOLUME_WAIT_TIMEOUT_SECONDS: "120",
+        });
+        assert.equal(s.volume.type, "io2");
+        assert.equal(s.volume.iops, 8000);
+        assert.equal(s.volume.deviceName, "/dev/xvdg");
+        assert.deepEqual(s.dns, { hostedZoneId: "Z1", recordName: "app.example.com", ttl: 30 });
+        assert.equal(s.supersededVolumeRetention, 0);
+        assert.equal(s.snapshotWaitTimeoutSeconds, 800);
+    });
+
+    it("reports every problem at once, each naming its variable", () => {
+        let problems: string[] = [];
+        assert.throws(() => {
+            try {
+                parseFailoverSettings({
+                    DATA_VOLUME_TYPE: "st1",
+                    DATA_VOLUME_IOPS: "3000",
+                    DATA_VOLUME_DEVICE_NAME: "/dev/sda1",
+                    ELASTIC_IP_ALLOCATION_ID: "1.2.3.4",
+                    HOSTED_ZONE_ID: "Z1",
+                    SNS_TOPIC_ARN: "alerts",
+                    SNAPSHOT_WAIT_TIMEOUT_SECONDS: "0",
+                    VOLUME_WAIT_TIMEOUT_SECONDS: "5m",
+                });
+            } catch (e) {
+                problems = (e as FailoverSettingsError).problems;
+                throw e;
+            }
+        }, FailoverSettingsError);
+        for (const name of [
+            ENV.tierName,
+            ENV.volumeSizeGiB,
+            ENV.volumeIops,
+            ENV.volumeDeviceName,
+            ENV.elasticIpAllocationId,
+            ENV.recordName,
+            ENV.snsTopicArn,
+            ENV.snapshotWaitTimeoutSeconds,
+            ENV.volumeWaitTimeoutSeconds,
+        ]) {
+            assert.ok(problems.some((p) => p.includes(name)), `${name} named in:\n${problems.join("\n")}`);
+        }
+        assert.equal(problems.length, 9, problems.join("\n"));
+    });
+
+    it("rejects a throughput on anything but gp3, and io1/io2 without IOPS", () => {
+        assert.throws(
+            () => parseFailoverSettings({ TIER_NAME: "t", DATA_VOLUME_SIZE_GIB: "8", DATA_VOLUME_TYPE: "gp2", DATA_VOLUME_THROUGHPUT_MIBPS: "250" }),
+            /DATA_VOLUME_THROUGHPUT_MIBPS: only gp3/,
+        );
+        assert.throws(
+            () => parseFailoverSettings({ TIER_NAME: "t", DATA_VOLUME_SIZE_GIB: "8", DATA_VOLUME_TYPE: "io1" }),
+            /DATA_VOLUME_IOPS: required for io1/,
+        );
+    });
+
+    it("round-trips through the environment the component writes", () => {
+        const settings: fc.Arbitrary<FailoverSettings> = fc.record({
+            tierName: fc.stringMatching(/^[a-z][a-z0-9-]{0,20}$/),
+            volume: fc.record({
+                sizeGiB: fc.integer({ min: 1, max: 16384 }),
+                type: fc.constant("gp3" as const),
+                iops: fc.integer({ min: 3000, max: 16000 }),
+                throughputMiBps: fc.integer({ min: 125, max: 1000 }),
+                kmsKeyId: fc.constant("alias/data"),
+                deviceName: fc.constantFrom("/dev/sdf", "/dev/xvdp"),
+            }),
+            elasticIpAllocationId: fc.constant("eipalloc-0a1b2c"),
+            dns: fc.record({ hostedZoneId: fc.constant("Z9"), recordName: fc.constant("x.example.org"), ttl: fc.nat(86400) }),
+            snsTopicArn: fc.constant("arn:aws:sns:us-east-1:123456789012:t"),
+            supersededVolumeRetention: fc.nat(10),
+            snapshotWaitTimeoutSeconds: fc.integer({ min: 1, max: 900 }),
+            volumeWaitTimeoutSeconds: fc.integer({ min: 1, max: 900 }),
+        });
+        // (fast-check may build null-prototype objects; compare plain copies)
+        fc.assert(
+            fc.property(settings, (s) => assert.deepEqual(parseFailoverSettings(settingsToEnvironment(s)), JSON.parse(JSON.stringify(s)))),
+            { numRuns: 50 },
+        );
+    });
+
+    it("gives the component the DLM tags and the handler's time budget", () => {
+        assert.deepEqual(dlmTargetTags("t"), { [TAG.backup]: "t" });
+        assert.deepEqual(lifecycleEventPattern("g"), {
+            source: ["aws.autoscaling"],
+            "detail-type": ["EC2 Instance-launch Lifecycle Action", "EC2 Instance-terminate Lifecycle Action"],
+            detail: { AutoScalingGroupName: ["g"] },
+        });
+        assert.deepEqual(dlmSnapshotTags("t"), { [TAG.tier]: "t", [TAG.role]: "data", [TAG.origin]: "schedule" });
+        const s = parseFailoverSettings({ TIER_NAME: "t", DATA_VOLUME_SIZE_GIB: "8" });
+        assert.deepEqual(launchHandlerBudgetSeconds(s), { sameAz: 900, crossAz: 900 });
+        assert.deepEqual(launchHandlerBudgetSeconds({ ...s, volumeWaitTimeoutSeconds: 60, snapshotWaitTimeoutSeconds: 300 }), {
+            sameAz: 180,
+            crossAz: 540,
+        });
+        assert.equal(DEFAULTS.volumeType, VOLUME_TYPES[0]);
+    });
+});
+
+const vol = (id: string, createTime: number, tags: Record<string, string>, extra: Partial<DataVolume> = {}): DataVolume => ({
+    id,
+    az: "a",
+    state: "available",
+    sizeGiB: 8,
+    createTime,
+    tags: { [TAG.tier]: "t", [TAG.role]: "data", ...tags },
+    ...extra,
+});
+const snap = (id: string, volumeId: string, startTime: number, tags: Record<string, string> = {}, state = "completed"): DataSnapshot => ({
+    id,
+    volumeId,
+    state,
+    startTime,
+    sizeGiB: 8,
+    progress: "100%",
+    tags,
+});
+
+describe("failover rules", () => {
+    it("the live copy is the newest active volume, skipping a failed never-used one", () => {
+        const a = vol("a", 1, { [TAG.state]: "active" });
+        const b = vol("b", 2, { [TAG.state]: "active" }, { state: "error" });
+        const c = vol("c", 3, { [TAG.state]: "superseded" });
+        assert.equal(newestActive([a, b, c])?.id, "a");
+        const b2 = { ...b, tags: { ...b.tags, [TAG.lastAttachedInstanceId]: "i-1" } };
+        assert.equal(newestActive([a, b2, c])?.id, "b", "a used volume in error is the live copy, unreachable");
+    });
+
+    it("a snapshot is a restore point only up to the data the next volume started from", () => {
+        const v1 = vol("v1", 0, {});
+        const v2 = vol("v2", 100, { [TAG.dataAsOf]: new Date(50).toISOString() });
+        assert.ok(isLineageSnapshot(snap("s1", "v1", 50), [v1, v2]));
+        assert.ok(!isLineageSnapshot(snap("s2", "v1", 60), [v1, v2]));
+        assert.ok(isLineageSnapshot(snap("s3", "v2", 500), [v1, v2]));
+        assert.equal(restoreCandidate([snap("s1", "v1", 50), snap("s2", "v1", 60), snap("s4", "v2", 70, {}, "pending")], [v1, v2])?.id, "s1");
+    });
+
+    it("prunes only released, preserved, superseded volumes beyond retention, once the live one is attached", () => {
+        const live = vol("live", 100, { [TAG.state]: "active", [TAG.backup]: "t" }, { state: "in-use", attachedTo: "i-9", attachmentState: "attached" });
+        const sup = (id: string, at: number, extra: Record<string, string> = {}) =>
+            vol(id, at - 1, { [TAG.state]: "superseded", [TAG.supersededAt]: new Date(at).toISOString(), [TAG.lastAttachedInstanceId]: `i-${id}`, ...extra });
+        const kept = sup("kept", 90);
+        const safe = sup("safe", 80);
+        const lost = sup("lost", 70); // left by an outage: no failover snapshot
+        const stale = sup("stale", 60); // attached again after its failover snapshot
+        const snaps = [
+            snap("p1", "kept", 89, { [TAG.origin]: "failover", [TAG.generation]: "i-kept" }),
+            snap("p2", "safe", 79, { [TAG.origin]: "failover", [TAG.generation]: "i-safe" }),
+            snap("p3", "stale", 59, { [TAG.origin]: "failover", [TAG.generation]: NEVER_ATTACHED }),
+        ];
+        const volumes = [live, kept, safe, lost, stale];
+        assert.deepEqual(pruneCandidates(volumes, snaps, live, 1).map((v) => v.id), ["safe"]);
+        assert.deepEqual(pruneCandidates(volumes, snaps, live, 0).map((v) => v.id), ["kept", "safe"]);
+        assert.deepEqual(pruneCandidates(volumes, snaps, { ...live, attachmentState: "attaching" }, 0), []);
+        const pendingOnly = snaps.map((s) => ({ ...s, state: "pending" }));
+        assert.deepEqual(pruneCandidates(volumes, pendingOnly, live, 0), []);
+    });
+});

@@ -1,0 +1,693 @@
+/**
+ * An in-memory model of the EC2 volumes, snapshots, instances and the other
+ * calls the failover handler makes, plugged into the real SDK clients with
+ * aws-sdk-client-mock. Time is a number the handler's injected sleep moves
+ * forward; states change when their time comes (volume creation, attachment,
+ * snapshot completion) unless the AZ is down.
+ *
+ * Data is modelled as a history of write ids: a copy holds another's data if
+ * that history is a prefix of its own. DeleteVolume and DeleteSnapshot check
+ * the "nothing is lost" rule and record violations.
+ */
+import {
+    AutoScalingClient,
+    CompleteLifecycleActionCommand,
+    CreateOrUpdateTagsCommand,
+    DescribeTagsCommand,
+} from "@aws-sdk/client-auto-scaling";
+import {
+    AssociateAddressCommand,
+    AttachVolumeCommand,
+    CreateSnapshotCommand,
+    CreateTagsCommand,
+    CreateVolumeCommand,
+    DeleteSnapshotCommand,
+    DeleteTagsCommand,
+    DeleteVolumeCommand,
+    DescribeAddressesCommand,
+    DescribeInstancesCommand,
+    DescribeSnapshotsCommand,
+    DescribeVolumesCommand,
+    DescribeVolumeStatusCommand,
+    EC2Client,
+    Filter,
+    Tag,
+} from "@aws-sdk/client-ec2";
+import { ChangeResourceRecordSetsCommand, Route53Client } from "@aws-sdk/client-route-53";
+import { PublishCommand, SNSClient } from "@aws-sdk/client-sns";
+import { AwsClientStub, mockClient } from "aws-sdk-client-mock";
+import { dlmSnapshotTags } from "../../components/aws/failover/contract";
+import type { Clients } from "../../components/aws/failover/runtime";
+
+export type History = readonly number[];
+
+export interface FInstance {
+    id: string;
+    az: string;
+    state: "pending" | "running" | "shutting-down" | "terminated";
+    publicIpv4?: string;
+    ipv6?: string;
+    tags: Record<string, string>;
+}
+
+export interface FVolume {
+    id: string;
+    az: string;
+    state: "creating" | "available" | "in-use" | "error";
+    sizeGiB: number;
+    type: string;
+    encrypted: boolean;
+    kmsKeyId?: string;
+    iops?: number;
+    throughput?: number;
+    createTime: number;
+    readyAt: number;
+    snapshotId?: string;
+    attachment?: { instanceId: string; device: string; state: "attaching" | "attached" | "detaching"; readyAt: number };
+    tags: Record<string, string>;
+    history: History;
+}
+
+export interface FSnapshot {
+    id: string;
+    volumeId: string;
+    state: "pending" | "completed" | "error";
+    startTime: number;
+    doneAt: number;
+    sizeGiB: number;
+    tags: Record<string, string>;
+    history: History;
+}
+
+export function awsError(code: string, message = code): Error {
+    const e = new Error(message);
+    e.name = code;
+    Object.assign(e, { Code: code, $fault: "client", $metadata: { httpStatusCode: 400 } });
+    return e;
+}
+
+const toTags = (m: Record<string, string>): Tag[] => Object.entries(m).map(([Key, Value]) => ({ Key, Value }));
+const fromTags = (t: readonly Tag[] | undefined): Record<string, string> =>
+    Object.fromEntries((t ?? []).map((x) => [x.Key ?? "", x.Value ?? ""]));
+export const isPrefix = (a: History, b: History) => a.length <= b.length && a.every((x, i) => b[i] === x);
+
+export const HOUR = 3_600_000;
+export const START = Date.parse("2030-01-01T00:00:00Z");
+
+export interface FakeOptions {
+    azs?: string[];
+    /** How long EBS takes; all well inside the handler's timeouts by default. */
+    snapshotMs?: number;
+    volumeCreateMs?: number;
+    attachMs?: number;
+    /** How an AZ outage shows: volumes "impaired" and CreateSnapshot refused, or everything just hangs. */
+    outageMode?: "impaired" | "hang";
+    /** DLM: snapshot every volume carrying `backup`=tier every `everyMs`, keep `retain`. */
+    dlm?: { tier: string; everyMs: number; retain: number };
+}
+
+export class FakeAws {
+    now = START;
+    readonly azs: string[];
+    readonly instances = new Map<string, FInstance>();
+    readonly volumes = new Map<string, FVolume>();
+    readonly snapshots = new Map<string, FSnapshot>();
+    readonly downAzs = new Set<string>();
+    readonly asgTags = new Map<string, string>();
+    readonly addresses = new Map<string, { publicIp: string; instanceId?: string }>();
+    readonly dns = new Map<string, string>();
+    readonly published: { subject: string; message: string }[] = [];
+    readonly lifecycle = new Map<string, { instanceId: string; result?: string }>();
+    readonly violations: string[] = [];
+    readonly deletedVolumes: string[] = [];
+    /** Pending faults: command name -> errors to throw on its next calls. */
+    readonly faults = new Map<string, Error[]>();
+    snapshotsNeverComplete = false;
+    /** Every command name sent, in order. */
+    readonly calls: string[] = [];
+    /** Commands whose next call never returns (a Lambda killed mid-call). */
+    readonly hangNext = new Set<string>();
+    outageMode: "impaired" | "hang";
+    private readonly opts: Required<Omit<FakeOptions, "dlm" | "azs" | "outageMode">> & Pick<FakeOptions, "dlm">;
+    private seq = 0;
+    private writeSeq = 0;
+    readonly writeTimes = new Map<number, number>();
+    private nextDlmTick: number;
+    private readonly clientTokens = new Map<string, string>();
+
+    constructor(o: FakeOptions = {}) {
+        this.azs = o.azs ?? ["eu-west-1a", "eu-west-1b", "eu-west-1c"];
+        this.outageMode = o.outageMode ?? "impaired";
+        this.opts = {
+            snapshotMs: o.snapshotMs ?? 120_000,
+            volumeCreateMs: o.volumeCreateMs ?? 8_000,
+            attachMs: o.attachMs ?? 4_000,
+            ...(o.dlm !== undefined ? { dlm: o.dlm } : {}),
+        };
+        this.nextDlmTick = o.dlm !== undefined ? Math.ceil((START + 1) / o.dlm.everyMs) * o.dlm.everyMs : Infinity;
+        this.addresses.set("eipalloc-0abc", { publicIp: "203.0.113.10" });
+    }
+
+    private id(prefix: string) {
+        return `${prefix}-${(++this.seq).toString(16).padStart(8, "0")}`;
+    }
+
+    // ── time ────────────────────────────────────────────────────────────────
+
+    /** The handler's sleep. */
+    readonly sleep = async (ms: number): Promise<void> => this.advance(ms);
+
+    advance(ms: number): void {
+        const until = this.now + ms;
+        while (this.nextDlmTick <= until) {
+            this.now = this.nextDlmTick;
+            this.refresh();
+            this.dlmTick();
+            this.nextDlmTick += this.opts.dlm!.everyMs;
+        }
+        this.now = until;
+        this.refresh();
+    }
+
+    /** Applies every state change whose time has come. */
+    refresh(): void {
+        for (const v of this.volumes.values()) {
+            const up = !this.downAzs.has(v.az);
+            if (v.state === "creating" && up && this.now >= v.readyAt) v.state = "available";
+            if (v.attachment?.state === "attaching" && up && this.now >= v.attachment.readyAt) v.attachment.state = "attached";
+            const holder = v.attachment && this.instances.get(v.attachment.instanceId);
+            if (v.attachment && holder?.state === "terminated" && up) {
+                delete v.attachment;
+                v.state = "available";
+            }
+        }
+        for (const s of this.snapshots.values()) {
+            const source = this.volumes.get(s.volumeId);
+            const up = source === undefined || !this.downAzs.has(source.az);
+            if (s.state === "pending" && up && !this.snapshotsNeverComplete && this.now >= s.doneAt) s.state = "completed";
+        }
+    }
+
+    private dlmTick(): void {
+        const dlm = this.opts.dlm!;
+        for (const v of this.volumes.values()) {
+            if (v.tags["landing-zone:backup"] !== dlm.tier || this.downAzs.has(v.az)) continue;
+            this.addSnapshot({ volumeId: v.id, tags: { ...dlmSnapshotTags(dlm.tier), "dlm:managed": "true" } });
+        }
+        // DLM's own retention (count-based), never the handler's business.
+        const managed = [...this.snapshots.values()]
+            .filter((s) => s.tags["dlm:managed"] === "true" && s.state === "completed")
+            .sort((a, b) => b.startTime - a.startTime);
+        for (const s of managed.slice(dlm.retain)) this.snapshots.delete(s.id);
+    }
+
+    // ── world changes (not API calls) ───────────────────────────────────────
+
+    addInstance(az: string, state: FInstance["state"] = "running"): FInstance {
+        const n = this.seq + 1;
+        const i: FInstance = {
+            id: this.id("i"),
+            az,
+            state,
+            publicIpv4: `198.51.100.${n % 250}`,
+            ipv6: `2001:db8:${this.azs.indexOf(az)}::${n.toString(16)}`,
+            tags: {},
+        };
+        this.instances.set(i.id, i);
+        return i;
+    }
+
+    terminate(instanceId: string): void {
+        const i = this.instances.get(instanceId);
+        if (i !== undefined) i.state = "terminated";
+        this.refresh();
+    }
+
+    addVolume(v: Partial<FVolume> & { az: string }): FVolume {
+        const vol: FVolume = {
+            id: this.id("vol"),
+            state: "available",
+            sizeGiB: 20,
+            type: "gp3",
+            encrypted: true,
+            createTime: this.now,
+            readyAt: this.now,
+            tags: {},
+            history: [],
+            ...v,
+        };
+        this.volumes.set(vol.id, vol);
+        return vol;
+    }
+
+    attachNow(volumeId: string, instanceId: string): void {
+        const v = this.volumes.get(volumeId)!;
+        v.state = "in-use";
+        v.attachment = { instanceId, device: "/dev/sdf", state: "attached", readyAt: this.now };
+    }
+
+    addSnapshot(s: Partial<FSnapshot> & { volumeId: string }): FSnapshot {
+        const source = this.volumes.get(s.volumeId);
+        const snap: FSnapshot = {
+            id: this.id("snap"),
+            state: "pending",
+            startTime: this.now,
+            doneAt: this.now + this.opts.snapshotMs,
+            sizeGiB: source?.sizeGiB ?? 20,
+            tags: {},
+            history: source?.history ?? [],
+            ...s,
+        };
+        this.snapshots.set(snap.id, snap);
+        return snap;
+    }
+
+    /** The app writes once to the volume attached to `instanceId`. */
+    write(instanceId: string): number | undefined {
+        const v = [...this.volumes.values()].find((x) => x.attachment?.instanceId === instanceId && x.attachment.state === "attached");
+        if (v === undefined || this.downAzs.has(v.az)) return undefined;
+        const w = ++this.writeSeq;
+        this.writeTimes.set(w, this.now);
+        v.history = [...v.history, w];
+        return w;
+    }
+
+    azDown(az: string): void {
+        this.downAzs.add(az);
+    }
+
+    azUp(az: string): void {
+        this.downAzs.delete(az);
+        this.refresh();
+    }
+
+    openLifecycleAction(instanceId: string): string {
+        const token = `${(++this.seq).toString(16).padStart(8, "0")}-1111-2222-3333-444455556666`;
+        this.lifecycle.set(token, { instanceId });
+        return token;
+    }
+
+    failNext(command: string, ...errors: Error[]): void {
+        this.faults.set(command, [...(this.faults.get(command) ?? []), ...errors]);
+    }
+
+    volumeAttachedTo(instanceId: string): FVolume | undefined {
+        return [...this.volumes.values()].find((v) => v.attachment?.instanceId === instanceId);
+    }
+
+    // ── the API ────────────────────────────────────────────────────────────
+
+    private fault(command: string): void {
+        const queue = this.faults.get(command);
+        const err = queue?.shift();
+        if (err !== undefined) throw err;
+    }
+
+    private matches(tags: Record<string, string>, filters: readonly Filter[] | undefined): boolean {
+        for (const f of filters ?? []) {
+            if (!f.Name?.startsWith("tag:")) throw new Error(`fake: unsupported filter ${f.Name}`);
+            const v = tags[f.Name.slice(4)];
+            if (v === undefined || !(f.Values ?? []).includes(v)) return false;
+        }
+        return true;
+    }
+
+    /** Pages of 4, so the handler's pagination is exercised. */
+    private page<T>(items: T[], token: string | undefined): { items: T[]; next?: string } {
+        const from = token === undefined ? 0 : Number(token);
+        const next = from + 4 < items.length ? String(from + 4) : undefined;
+        return { items: items.slice(from, from + 4), ...(next !== undefined ? { next } : {}) };
+    }
+
+    private volumeOut(v: FVolume) {
+        return {
+            VolumeId: v.id,
+            AvailabilityZone: v.az,
+            State: v.state,
+            Size: v.sizeGiB,
+            VolumeType: v.type,
+            Encrypted: v.encrypted,
+            CreateTime: new Date(v.createTime),
+            ...(v.snapshotId !== undefined ? { SnapshotId: v.snapshotId } : {}),
+            Attachments: v.attachment
+                ? [{ InstanceId: v.attachment.instanceId, VolumeId: v.id, Device: v.attachment.device, State: v.attachment.state }]
+                : [],
+            Tags: toTags(v.tags),
+        };
+    }
+
+    private snapshotOut(s: FSnapshot) {
+        return {
+            SnapshotId: s.id,
+            VolumeId: s.volumeId,
+            State: s.state,
+            StartTime: new Date(s.startTime),
+            VolumeSize: s.sizeGiB,
+            Progress: s.state === "completed" ? "100%" : "50%",
+            Tags: toTags(s.tags),
+        };
+    }
+
+    describeInstances(input: { InstanceIds?: string[] }) {
+        this.fault("DescribeInstances");
+        this.refresh();
+        const found = (input.InstanceIds ?? []).map((id) => this.instances.get(id)).filter((i) => i !== undefined);
+        if (found.length === 0) throw awsError("InvalidInstanceID.NotFound");
+        return {
+            Reservations: found.map((i) => ({
+                Instances: [
+                    {
+                        InstanceId: i.id,
+                        Placement: { AvailabilityZone: i.az },
+                        State: { Name: i.state },
+                        ...(i.publicIpv4 !== undefined ? { PublicIpAddress: i.publicIpv4 } : {}),
+                        NetworkInterfaces: [
+                            {
+                                Attachment: { DeviceIndex: 0 },
+                                Ipv6Addresses: i.ipv6 !== undefined ? [{ Ipv6Address: i.ipv6, IsPrimaryIpv6: true }] : [],
+                            },
+                        ],
+                        Tags: toTags(i.tags),
+                    },
+                ],
+            })),
+        };
+    }
+
+    describeVolumes(input: { VolumeIds?: string[]; Filters?: Filter[]; NextToken?: string }) {
+        this.fault("DescribeVolumes");
+        this.refresh();
+        const all = [...this.volumes.values()].filter(
+            (v) => (input.VolumeIds === undefined || input.VolumeIds.includes(v.id)) && this.matches(v.tags, input.Filters),
+        );
+        const p = this.page(all, input.NextToken);
+        return { Volumes: p.items.map((v) => this.volumeOut(v)), ...(p.next !== undefined ? { NextToken: p.next } : {}) };
+    }
+
+    describeVolumeStatus(input: { VolumeIds?: string[] }) {
+        this.fault("DescribeVolumeStatus");
+        return {
+            VolumeStatuses: (input.VolumeIds ?? []).map((id) => {
+                const v = this.volumes.get(id);
+                const impaired = v !== undefined && this.downAzs.has(v.az) && this.outageMode === "impaired";
+                return { VolumeId: id, VolumeStatus: { Status: impaired ? "impaired" : "ok" } };
+            }),
+        };
+    }
+
+    describeSnapshots(input: { SnapshotIds?: string[]; Filters?: Filter[]; OwnerIds?: string[]; NextToken?: string }) {
+        this.fault("DescribeSnapshots");
+        this.refresh();
+        if (input.SnapshotIds === undefined && !(input.OwnerIds ?? []).includes("self")) {
+            throw new Error("fake: DescribeSnapshots without OwnerIds=self would list public snapshots");
+        }
+        const all = [...this.snapshots.values()].filter(
+            (s) => (input.SnapshotIds === undefined || input.SnapshotIds.includes(s.id)) && this.matches(s.tags, input.Filters),
+        );
+        const p = this.page(all, input.NextToken);
+        return { Snapshots: p.items.map((s) => this.snapshotOut(s)), ...(p.next !== undefined ? { NextToken: p.next } : {}) };
+    }
+
+    createSnapshot(input: { VolumeId?: string; TagSpecifications?: { Tags?: Tag[] }[] }) {
+        this.fault("CreateSnapshot");
+        const v = this.volumes.get(input.VolumeId ?? "");
+        if (v === undefined) throw awsError("InvalidVolume.NotFound");
+        if (v.state === "error" || (this.downAzs.has(v.az) && this.outageMode === "impaired")) {
+            throw awsError("IncorrectState", `volume ${v.id} cannot be snapshotted`);
+        }
+        const s = this.addSnapshot({ volumeId: v.id, tags: fromTags(input.TagSpecifications?.[0]?.Tags) });
+        return this.snapshotOut(s);
+    }
+
+    createVolume(input: {
+        AvailabilityZone?: string;
+        Size?: number;
+        SnapshotId?: string;
+        VolumeType?: string;
+        Encrypted?: boolean;
+        KmsKeyId?: string;
+        Iops?: number;
+        Throughput?: number;
+        ClientToken?: string;
+        TagSpecifications?: { Tags?: Tag[] }[];
+    }) {
+        this.fault("CreateVolume");
+        const az = input.AvailabilityZone ?? "";
+        if (input.ClientToken !== undefined && this.clientTokens.has(input.ClientToken)) {
+            const existing = this.volumes.get(this.clientTokens.get(input.ClientToken)!)!;
+            if (existing.snapshotId !== input.SnapshotId) throw awsError("IdempotentParameterMismatch");
+            return this.volumeOut(existing);
+        }
+        if (!this.azs.includes(az) || this.downAzs.has(az)) throw awsError("Unavailable", `${az} is not available`);
+        let history: History = [];
+        if (input.SnapshotId !== undefined) {
+            const s = this.snapshots.get(input.SnapshotId);
+            if (s === undefined) throw awsError("InvalidSnapshot.NotFound");
+            if (s.state !== "completed") throw awsError("IncorrectState", `snapshot ${s.id} is ${s.state}`);
+            if ((input.Size ?? 0) < s.sizeGiB) throw awsError("InvalidParameterValue", "volume smaller than snapshot");
+            history = s.history;
+        }
+        const v = this.addVolume({
+            az,
+            state: "creating",
+            sizeGiB: input.Size ?? 0,
+            type: input.VolumeType ?? "gp2",
+            encrypted: input.Encrypted === true,
+            ...(input.KmsKeyId !== undefined ? { kmsKeyId: input.KmsKeyId } : {}),
+            ...(input.Iops !== undefined ? { iops: input.Iops } : {}),
+            ...(input.Throughput !== undefined ? { throughput: input.Throughput } : {}),
+            ...(input.SnapshotId !== undefined ? { snapshotId: input.SnapshotId } : {}),
+            readyAt: this.now + this.opts.volumeCreateMs,
+            tags: fromTags(input.TagSpecifications?.[0]?.Tags),
+            history,
+        });
+        if (input.ClientToken !== undefined) this.clientTokens.set(input.ClientToken, v.id);
+        return this.volumeOut(v);
+    }
+
+    attachVolume(input: { VolumeId?: string; InstanceId?: string; Device?: string }) {
+        this.fault("AttachVolume");
+        this.refresh();
+        const v = this.volumes.get(input.VolumeId ?? "");
+        const i = this.instances.get(input.InstanceId ?? "");
+        if (v === undefined) throw awsError("InvalidVolume.NotFound");
+        if (i === undefined) throw awsError("InvalidInstanceID.NotFound");
+        if (v.az !== i.az) throw awsError("InvalidVolume.ZoneMismatch");
+        if (v.state !== "available") throw awsError("VolumeInUse", `volume ${v.id} is ${v.state}`);
+        if (i.state !== "running") throw awsError("IncorrectState", `instance ${i.id} is ${i.state}`);
+        v.state = "in-use";
+        v.attachment = { instanceId: i.id, device: input.Device ?? "", state: "attaching", readyAt: this.now + this.opts.attachMs };
+        return { VolumeId: v.id, InstanceId: i.id, State: "attaching" };
+    }
+
+    private resource(id: string): { tags: Record<string, string> } {
+        const r = this.volumes.get(id) ?? this.snapshots.get(id) ?? this.instances.get(id);
+        if (r === undefined) throw awsError("InvalidID", `no resource ${id}`);
+        return r;
+    }
+
+    createTags(input: { Resources?: string[]; Tags?: Tag[] }) {
+        this.fault("CreateTags");
+        for (const id of input.Resources ?? []) Object.assign(this.resource(id).tags, fromTags(input.Tags));
+        return {};
+    }
+
+    deleteTags(input: { Resources?: string[]; Tags?: Tag[] }) {
+        this.fault("DeleteTags");
+        for (const id of input.Resources ?? []) for (const t of input.Tags ?? []) delete this.resource(id).tags[t.Key ?? ""];
+        return {};
+    }
+
+    deleteVolume(input: { VolumeId?: string }) {
+        this.fault("DeleteVolume");
+        this.refresh();
+        const v = this.volumes.get(input.VolumeId ?? "");
+        if (v === undefined) throw awsError("InvalidVolume.NotFound");
+        if (v.state !== "available") throw awsError("VolumeInUse");
+        // Nothing is lost: a completed snapshot and an attached volume must both hold this volume's data.
+        const inSnapshot = [...this.snapshots.values()].some((s) => s.state === "completed" && isPrefix(v.history, s.history));
+        const inAttached = [...this.volumes.values()].some(
+            (x) => x.id !== v.id && x.attachment?.state === "attached" && isPrefix(v.history, x.history),
+        );
+        if (!inSnapshot || !inAttached) {
+            this.violations.push(`DeleteVolume ${v.id} without a newer copy (snapshot: ${inSnapshot}, attached: ${inAttached})`);
+        }
+        this.volumes.delete(v.id);
+        this.deletedVolumes.push(v.id);
+        return {};
+    }
+
+    deleteSnapshot(input: { SnapshotId?: string }) {
+        this.violations.push(`DeleteSnapshot ${input.SnapshotId}: snapshot retention belongs to DLM`);
+        this.snapshots.delete(input.SnapshotId ?? "");
+        return {};
+    }
+
+    associateAddress(input: { AllocationId?: string; InstanceId?: string; AllowReassociation?: boolean }) {
+        this.fault("AssociateAddress");
+        const a = this.addresses.get(input.AllocationId ?? "");
+        if (a === undefined) throw awsError("InvalidAllocationID.NotFound");
+        if (a.instanceId !== undefined && a.instanceId !== input.InstanceId && input.AllowReassociation !== true) {
+            throw awsError("Resource.AlreadyAssociated");
+        }
+        a.instanceId = input.InstanceId!;
+        return { AssociationId: `eipassoc-${input.InstanceId}` };
+    }
+
+    describeAddresses(input: { AllocationIds?: string[] }) {
+        this.fault("DescribeAddresses");
+        return {
+            Addresses: (input.AllocationIds ?? []).map((id) => ({
+                AllocationId: id,
+                PublicIp: this.addresses.get(id)?.publicIp,
+                InstanceId: this.addresses.get(id)?.instanceId,
+            })),
+        };
+    }
+
+    completeLifecycleAction(input: { LifecycleActionToken?: string; LifecycleActionResult?: string; InstanceId?: string }) {
+        this.fault("CompleteLifecycleAction");
+        const a = this.lifecycle.get(input.LifecycleActionToken ?? "");
+        if (a === undefined || a.result !== undefined || a.instanceId !== input.InstanceId) {
+            throw awsError("ValidationError", `No active Lifecycle Action found with token ${input.LifecycleActionToken}`);
+        }
+        a.result = input.LifecycleActionResult!;
+        return {};
+    }
+
+    describeTags(input: { Filters?: { Name?: string; Values?: string[] }[] }) {
+        this.fault("DescribeTags");
+        const keys = input.Filters?.find((f) => f.Name === "key")?.Values ?? [];
+        return {
+            Tags: [...this.asgTags.entries()]
+                .filter(([k]) => keys.length === 0 || keys.includes(k))
+                .map(([Key, Value]) => ({ Key, Value, ResourceType: "auto-scaling-group" })),
+        };
+    }
+
+    createOrUpdateTags(input: { Tags?: { Key?: string; Value?: string }[] }) {
+        this.fault("CreateOrUpdateTags");
+        for (const t of input.Tags ?? []) this.asgTags.set(t.Key ?? "", t.Value ?? "");
+        return {};
+    }
+
+    changeRecordSets(input: { ChangeBatch?: { Changes?: { Action?: string; ResourceRecordSet?: { Type?: string; ResourceRecords?: { Value?: string }[] } }[] } }) {
+        this.fault("ChangeResourceRecordSets");
+        for (const c of input.ChangeBatch?.Changes ?? []) {
+            this.dns.set(c.ResourceRecordSet?.Type ?? "", c.ResourceRecordSet?.ResourceRecords?.[0]?.Value ?? "");
+        }
+        return { ChangeInfo: { Id: "C1", Status: "PENDING", SubmittedAt: new Date(this.now) } };
+    }
+
+    publish(input: { Subject?: string; Message?: string }) {
+        this.fault("Publish");
+        this.published.push({ subject: input.Subject ?? "", message: input.Message ?? "" });
+        return { MessageId: `m-${this.published.length}` };
+    }
+}
+
+export interface Mocks {
+    ec2: AwsClientStub<EC2Client>;
+    autoscaling: AwsClientStub<AutoScalingClient>;
+    route53: AwsClientStub<Route53Client>;
+    sns: AwsClientStub<SNSClient>;
+}
+
+/** The command name -> fake method table, shared by both ways of plugging the fake in. */
+function routes(fake: FakeAws): Record<string, (input: never) => unknown> {
+    return {
+        DescribeInstances: (i) => fake.describeInstances(i),
+        DescribeVolumes: (i) => fake.describeVolumes(i),
+        DescribeVolumeStatus: (i) => fake.describeVolumeStatus(i),
+        DescribeSnapshots: (i) => fake.describeSnapshots(i),
+        CreateSnapshot: (i) => fake.createSnapshot(i),
+        CreateVolume: (i) => fake.createVolume(i),
+        AttachVolume: (i) => fake.attachVolume(i),
+        CreateTags: (i) => fake.createTags(i),
+        DeleteTags: (i) => fake.deleteTags(i),
+        DeleteVolume: (i) => fake.deleteVolume(i),
+        DeleteSnapshot: (i) => fake.deleteSnapshot(i),
+        AssociateAddress: (i) => fake.associateAddress(i),
+        DescribeAddresses: (i) => fake.describeAddresses(i),
+        CompleteLifecycleAction: (i) => fake.completeLifecycleAction(i),
+        DescribeTags: (i) => fake.describeTags(i),
+        CreateOrUpdateTags: (i) => fake.createOrUpdateTags(i),
+        ChangeResourceRecordSets: (i) => fake.changeRecordSets(i),
+        Publish: (i) => fake.publish(i),
+    };
+}
+
+/** Runs one fake call the way the SDK would: async, or never returning if asked to hang. */
+async function call(fake: FakeAws, name: string, input: unknown): Promise<unknown> {
+    fake.calls.push(name);
+    if (fake.hangNext.delete(name)) return new Promise(() => undefined);
+    const route = routes(fake)[name];
+    if (route === undefined) throw new Error(`fake: unexpected command ${name}`);
+    return route(input as never);
+}
+
+/**
+ * Plugs the fake in with aws-sdk-client-mock (so tests can assert
+ * commandCalls); anything not routed fails loudly.
+ */
+export function installFake(fake: FakeAws): Mocks {
+    const m: Mocks = {
+        ec2: mockClient(EC2Client),
+        autoscaling: mockClient(AutoScalingClient),
+        route53: mockClient(Route53Client),
+        sns: mockClient(SNSClient),
+    };
+    for (const stub of Object.values(m) as AwsClientStub<EC2Client>[]) {
+        stub.onAnyCommand().callsFake((input) => {
+            throw new Error(`fake: unexpected command ${JSON.stringify(input)}`);
+        });
+    }
+    const on = <I extends object>(stub: { on: (c: never) => { callsFake: (fn: (input: I) => unknown) => unknown } }, command: { name: string }) =>
+        stub.on(command as never).callsFake((input: I) => call(fake, command.name.replace(/Command$/, ""), input));
+    for (const c of [
+        DescribeInstancesCommand,
+        DescribeVolumesCommand,
+        DescribeVolumeStatusCommand,
+        DescribeSnapshotsCommand,
+        CreateSnapshotCommand,
+        CreateVolumeCommand,
+        AttachVolumeCommand,
+        CreateTagsCommand,
+        DeleteTagsCommand,
+        DeleteVolumeCommand,
+        DeleteSnapshotCommand,
+        AssociateAddressCommand,
+        DescribeAddressesCommand,
+    ]) {
+        on(m.ec2 as never, c);
+    }
+    for (const c of [CompleteLifecycleActionCommand, DescribeTagsCommand, CreateOrUpdateTagsCommand]) on(m.autoscaling as never, c);
+    on(m.route53 as never, ChangeResourceRecordSetsCommand);
+    on(m.sns as never, PublishCommand);
+    return m;
+}
+
+/**
+ * The same fake behind real SDK clients whose `send` goes straight to it: no
+ * sinon matching per call, for the simulation's thousands of calls. Calls are
+ * recorded in `fake.calls`.
+ */
+export function directClients(fake: FakeAws): Clients {
+    const plug = <T extends { send: unknown }>(client: T): T => {
+        Object.defineProperty(client, "send", {
+            value: (command: { constructor: { name: string }; input: unknown }) =>
+                call(fake, command.constructor.name.replace(/Command$/, ""), command.input),
+        });
+        return client;
+    };
+    return {
+        ec2: plug(new EC2Client({ region: "eu-west-1" })),
+        autoscaling: plug(new AutoScalingClient({ region: "eu-west-1" })),
+        route53: plug(new Route53Client({ region: "eu-west-1" })),
+        sns: plug(new SNSClient({ region: "eu-west-1" })),
+    };
+}
+
+export function restoreMocks(m: Mocks): void {
+    for (const stub of Object.values(m) as AwsClientStub<EC2Client>[]) stub.restore();
+}

@@ -1,0 +1,821 @@
+/**
+ * Every branch of the lifecycle handler, against the in-memory EC2 behind
+ * aws-sdk-client-mock: the commands sent, their key inputs and their order.
+ */
+import { strict as assert } from "assert";
+import { CompleteLifecycleActionCommand, CreateOrUpdateTagsCommand } from "@aws-sdk/client-auto-scaling";
+import {
+    AssociateAddressCommand,
+    AttachVolumeCommand,
+    CreateSnapshotCommand,
+    CreateVolumeCommand,
+    DeleteTagsCommand,
+    DeleteVolumeCommand,
+} from "@aws-sdk/client-ec2";
+import { ChangeResourceRecordSetsCommand } from "@aws-sdk/client-route-53";
+import { PublishCommand } from "@aws-sdk/client-sns";
+import { ENV, NEVER_ATTACHED, TAG } from "../../components/aws/failover/contract";
+import { FVolume, HOUR, awsError } from "./fake-aws";
+import { GROUP, HOOK_LAUNCH, World, activeVolumeTags, commandLog, countBy, dataTags, world } from "./harness";
+
+const A = "eu-west-1a";
+const B = "eu-west-1b";
+
+/** Asserts the lifecycle action was completed once, with `result`. */
+function assertCompleted(w: World, result: "CONTINUE" | "ABANDON") {
+    const calls = w.mocks.autoscaling.commandCalls(CompleteLifecycleActionCommand);
+    assert.equal(calls.length, 1, "one CompleteLifecycleAction");
+    const input = calls[0]!.args[0].input;
+    assert.equal(input.LifecycleActionResult, result);
+    assert.equal(input.AutoScalingGroupName, GROUP);
+    assert.equal(input.LifecycleHookName, HOOK_LAUNCH);
+}
+
+/** The live volume of a tier in the shape a previous instance `holder` left it. */
+function liveVolume(w: World, az: string, holder = "i-old", history = [1, 2, 3]): FVolume {
+    return w.fake.addVolume({
+        az,
+        history,
+        createTime: w.fake.now - 48 * HOUR,
+        tags: activeVolumeTags({ [TAG.lastAttachedInstanceId]: holder }),
+    });
+}
+
+function scheduleSnapshot(w: World, v: FVolume, hoursAgo: number, state: "completed" | "pending" = "completed", history = v.history) {
+    return w.fake.addSnapshot({
+        volumeId: v.id,
+        startTime: w.fake.now - hoursAgo * HOUR,
+        state,
+        history,
+        tags: dataTags({ [TAG.origin]: "schedule" }),
+    });
+}
+
+describe("failover handler: launch", () => {
+    let w: World;
+    afterEach(() => {
+        // Nothing in any test may delete data without a newer copy, or touch snapshots at all.
+        assert.deepEqual(w.fake.violations, []);
+        assert.equal(commandLog(w.mocks).filter((c) => c === "DeleteSnapshot").length, 0);
+        w.close();
+    });
+
+    it("attaches the newest active volume when it is in the new instance's AZ", async () => {
+        w = world();
+        const old = w.fake.addVolume({ az: A, createTime: w.fake.now - 96 * HOUR, tags: activeVolumeTags() });
+        const v = liveVolume(w, A);
+        const i = w.fake.addInstance(A);
+
+        const r = await w.launch(i.id);
+
+        assert.deepEqual(r, { outcome: "CONTINUE", branch: "attach", volumeId: v.id });
+        const attach = w.mocks.ec2.commandCalls(AttachVolumeCommand);
+        assert.equal(attach.length, 1);
+        assert.deepEqual(attach[0]!.args[0].input, { VolumeId: v.id, InstanceId: i.id, Device: "/dev/sdf" });
+        const log = commandLog(w.mocks);
+        assert.ok(!log.includes("CreateSnapshot") && !log.includes("CreateVolume"), log.join());
+        // The user data finds the volume through the instance tag.
+        assert.equal(w.fake.instances.get(i.id)!.tags[TAG.dataVolumeId], v.id);
+        assert.equal(w.fake.volumes.get(v.id)!.tags[TAG.lastAttachedInstanceId], i.id);
+        // The older stray active volume is superseded and no longer a DLM target.
+        assert.equal(w.fake.volumes.get(old.id)!.tags[TAG.state], "superseded");
+        assert.equal(w.fake.volumes.get(old.id)!.tags[TAG.backup], undefined);
+        // Address and names follow.
+        assert.deepEqual(w.mocks.ec2.commandCalls(AssociateAddressCommand)[0]!.args[0].input, {
+            AllocationId: "eipalloc-0abc",
+            InstanceId: i.id,
+            AllowReassociation: true,
+        });
+        const change = w.mocks.route53.commandCalls(ChangeResourceRecordSetsCommand)[0]!.args[0].input;
+        assert.equal(change.HostedZoneId, "Z0123456789ABC");
+        assert.deepEqual(
+            change.ChangeBatch!.Changes!.map((c) => [c.Action, c.ResourceRecordSet!.Type, c.ResourceRecordSet!.ResourceRecords![0]!.Value]),
+            [
+                ["UPSERT", "A", "203.0.113.10"],
+                ["UPSERT", "AAAA", i.ipv6],
+            ],
+        );
+        assert.match(w.mocks.sns.commandCalls(PublishCommand)[0]!.args[0].input.Subject!, /replacement ready in eu-west-1a/);
+        assertCompleted(w, "CONTINUE");
+        assert.equal(log.at(-1), "CompleteLifecycleAction", "completes last");
+    });
+
+    it("copies the volume through a fresh snapshot when it is in another AZ", async () => {
+        w = world();
+        const v = liveVolume(w, A);
+        const i = w.fake.addInstance(B);
+
+        const r = await w.launch(i.id);
+
+        assert.equal(r.outcome, "CONTINUE");
+        assert.equal(r.branch, "copy");
+        const snap = w.mocks.ec2.commandCalls(CreateSnapshotCommand);
+        assert.equal(snap.length, 1);
+        const snapTags = Object.fromEntries(snap[0]!.args[0].input.TagSpecifications![0]!.Tags!.map((t) => [t.Key, t.Value]));
+        assert.equal(snap[0]!.args[0].input.VolumeId, v.id);
+        assert.equal(snapTags[TAG.tier], "app-dev");
+        assert.equal(snapTags[TAG.role], "data");
+        assert.equal(snapTags[TAG.origin], "failover");
+        assert.equal(snapTags[TAG.instanceId], i.id);
+        assert.equal(snapTags[TAG.generation], "i-old");
+
+        const create = w.mocks.ec2.commandCalls(CreateVolumeCommand);
+        assert.equal(create.length, 1);
+        const ci = create[0]!.args[0].input;
+        assert.equal(ci.AvailabilityZone, B);
+        assert.equal(ci.SnapshotId, r.snapshotId);
+        assert.equal(ci.Encrypted, true);
+        assert.equal(ci.VolumeType, "gp3");
+        assert.equal(ci.ClientToken, `lz-data-${i.id}`);
+        const volTags = Object.fromEntries(ci.TagSpecifications![0]!.Tags!.map((t) => [t.Key, t.Value]));
+        assert.equal(volTags[TAG.state], "active");
+        assert.equal(volTags[TAG.instanceId], i.id);
+        assert.equal(volTags[TAG.backup], "app-dev");
+
+        // Snapshot completed before the volume was created from it, then attach, then the old one superseded.
+        const log = commandLog(w.mocks);
+        const at = (name: string) => log.indexOf(name);
+        assert.ok(at("CreateSnapshot") < at("CreateVolume") && at("CreateVolume") < at("AttachVolume"), log.join());
+        assert.ok(at("AttachVolume") < log.lastIndexOf("CreateTags"), log.join());
+        const created = w.fake.volumes.get(r.volumeId!)!;
+        assert.equal(created.az, B);
+        assert.deepEqual(created.history, [1, 2, 3], "the newest data came along");
+        assert.equal(created.attachment?.instanceId, i.id);
+        const old = w.fake.volumes.get(v.id)!;
+        assert.equal(old.tags[TAG.state], "superseded");
+        assert.ok(old.tags[TAG.supersededAt]);
+        assert.equal(w.mocks.ec2.commandCalls(DeleteTagsCommand)[0]!.args[0].input.Tags![0]!.Key, TAG.backup);
+        // Retention 1: the old volume is kept.
+        assert.equal(w.mocks.ec2.commandCalls(DeleteVolumeCommand).length, 0);
+        assertCompleted(w, "CONTINUE");
+    });
+
+    it("does not reuse a failover snapshot taken before the volume was attached again", async () => {
+        w = world();
+        const v = liveVolume(w, A, "i-j", [1, 2, 3, 4]);
+        // From an earlier, abandoned failover, before instance i-j wrote write 4.
+        w.fake.addSnapshot({
+            volumeId: v.id,
+            state: "completed",
+            startTime: w.fake.now - HOUR,
+            history: [1, 2, 3],
+            tags: dataTags({ [TAG.origin]: "failover", [TAG.sourceVolumeId]: v.id, [TAG.generation]: "i-old" }),
+        });
+        const i = w.fake.addInstance(B);
+
+        const r = await w.launch(i.id);
+
+        assert.equal(r.branch, "copy");
+        assert.equal(w.mocks.ec2.commandCalls(CreateSnapshotCommand).length, 1);
+        assert.deepEqual(w.fake.volumes.get(r.volumeId!)!.history, [1, 2, 3, 4]);
+    });
+
+    it("waits for a terminating instance to release the volume before copying it", async () => {
+        w = world();
+        const holder = w.fake.addInstance(A);
+        const v = liveVolume(w, A, holder.id);
+        w.fake.attachNow(v.id, holder.id);
+        const i = w.fake.addInstance(B);
+        setTimeoutFake(w, 30_000, () => w.fake.terminate(holder.id));
+
+        const r = await w.launch(i.id);
+
+        assert.equal(r.branch, "copy");
+        assert.deepEqual(w.fake.volumes.get(r.volumeId!)!.history, [1, 2, 3]);
+        assertCompleted(w, "CONTINUE");
+    });
+
+    it("refuses to take the volume from a running instance and abandons after the wait", async () => {
+        w = world();
+        const holder = w.fake.addInstance(A);
+        const v = liveVolume(w, A, holder.id);
+        w.fake.attachNow(v.id, holder.id);
+        const i = w.fake.addInstance(B);
+        const t0 = w.fake.now;
+
+        const r = await w.launch(i.id);
+
+        assert.equal(r.outcome, "ABANDON");
+        assert.match(r.reason!, /still attached to .* \(running\)/);
+        assert.ok(w.fake.now - t0 >= 300_000 && w.fake.now - t0 < 320_000, "waited VOLUME_WAIT_TIMEOUT_SECONDS");
+        assert.equal(w.mocks.ec2.commandCalls(CreateSnapshotCommand).length, 0);
+        assertCompleted(w, "ABANDON");
+    });
+
+    describe("the old AZ cannot be reached", () => {
+        it("restores the newest completed snapshot when the volume is impaired", async () => {
+            w = world();
+            const v = liveVolume(w, A, "i-old", [1, 2, 3, 4]);
+            scheduleSnapshot(w, v, 30, "completed", [1]);
+            const newest = scheduleSnapshot(w, v, 6, "completed", [1, 2, 3]);
+            scheduleSnapshot(w, v, 1, "pending", [1, 2, 3, 4]);
+            w.fake.azDown(A);
+            const i = w.fake.addInstance(B);
+
+            const r = await w.launch(i.id);
+
+            assert.equal(r.outcome, "CONTINUE");
+            assert.equal(r.branch, "restore");
+            assert.equal(r.snapshotId, newest.id);
+            assert.equal(w.mocks.ec2.commandCalls(CreateSnapshotCommand).length, 0, "no snapshot of an impaired volume");
+            const ci = w.mocks.ec2.commandCalls(CreateVolumeCommand)[0]!.args[0].input;
+            assert.equal(ci.SnapshotId, newest.id);
+            assert.equal(ci.AvailabilityZone, B);
+            assert.deepEqual(w.fake.volumes.get(r.volumeId!)!.history, [1, 2, 3]);
+            // The unreachable volume may hold writes nowhere else: kept, and the operator is told.
+            assert.equal(w.fake.volumes.get(v.id)!.tags[TAG.state], "superseded");
+            const msg = w.fake.published.at(-1)!.message;
+            assert.match(msg, new RegExp(v.id));
+            assert.match(msg, /dataAsOf/);
+            assertCompleted(w, "CONTINUE");
+        });
+
+        it("restores when the volume is in state error", async () => {
+            w = world();
+            const v = liveVolume(w, A);
+            w.fake.volumes.get(v.id)!.state = "error";
+            const s = scheduleSnapshot(w, v, 2);
+            const i = w.fake.addInstance(B);
+
+            const r = await w.launch(i.id);
+
+            assert.equal(r.branch, "restore");
+            assert.equal(r.snapshotId, s.id);
+            assert.equal(w.mocks.ec2.commandCalls(CreateSnapshotCommand).length, 0);
+        });
+
+        it("restores when CreateSnapshot says the volume cannot be read", async () => {
+            w = world();
+            const v = liveVolume(w, A);
+            const s = scheduleSnapshot(w, v, 2);
+            w.fake.failNext("CreateSnapshot", awsError("IncorrectState"));
+            const i = w.fake.addInstance(B);
+
+            const r = await w.launch(i.id);
+
+            assert.equal(r.branch, "restore");
+            assert.equal(r.snapshotId, s.id);
+            assert.equal(w.mocks.ec2.commandCalls(CreateSnapshotCommand).length, 1);
+        });
+
+        it("abandons (does not restore older data) when CreateSnapshot fails for another reason", async () => {
+            w = world();
+            const v = liveVolume(w, A);
+            scheduleSnapshot(w, v, 2);
+            w.fake.failNext("CreateSnapshot", awsError("UnauthorizedOperation"));
+            const i = w.fake.addInstance(B);
+
+            const r = await w.launch(i.id);
+
+            assert.equal(r.outcome, "ABANDON");
+            assert.equal(w.mocks.ec2.commandCalls(CreateVolumeCommand).length, 0);
+            assertCompleted(w, "ABANDON");
+        });
+
+        it("restores when the dead instance never releases the volume (AZ not processing detaches)", async () => {
+            w = world({ fake: { outageMode: "hang" } });
+            const holder = w.fake.addInstance(A);
+            const v = liveVolume(w, A, holder.id);
+            w.fake.attachNow(v.id, holder.id);
+            const s = scheduleSnapshot(w, v, 3);
+            w.fake.azDown(A);
+            w.fake.terminate(holder.id);
+            const i = w.fake.addInstance(B);
+
+            const r = await w.launch(i.id);
+
+            assert.equal(r.branch, "restore");
+            assert.equal(r.snapshotId, s.id);
+            assert.match(String(w.logs.find((l) => l.msg.startsWith("restoring"))!.fields.reason), /still attached to terminated/);
+        });
+
+        it("never restores a snapshot of a fork the lineage left behind", async () => {
+            w = world();
+            // v1 was lost in an outage; v2 was restored from s1 and went on. When A came back,
+            // a snapshot of v1 completed (newer, but it holds v1's abandoned writes).
+            const v1 = w.fake.addVolume({ az: A, createTime: w.fake.now - 10 * HOUR, history: [1, 2, 3], tags: dataTags({ [TAG.state]: "superseded" }) });
+            const s1 = scheduleSnapshot(w, v1, 9, "completed", [1]);
+            const v2 = w.fake.addVolume({
+                az: B,
+                createTime: w.fake.now - 5 * HOUR,
+                history: [1, 7],
+                tags: activeVolumeTags({ [TAG.dataAsOf]: new Date(s1.startTime).toISOString(), [TAG.lastAttachedInstanceId]: "i-x" }),
+            });
+            scheduleSnapshot(w, v1, 1, "completed", [1, 2, 3]);
+            w.fake.volumes.get(v2.id)!.state = "error";
+            const i = w.fake.addInstance(A);
+
+            const r = await w.launch(i.id);
+
+            assert.equal(r.branch, "restore");
+            assert.equal(r.snapshotId, s1.id);
+            assert.deepEqual(w.fake.volumes.get(r.volumeId!)!.history, [1]);
+        });
+
+        it("refuses when the volume is unreachable and there is no completed snapshot", async () => {
+            w = world();
+            const v = liveVolume(w, A);
+            scheduleSnapshot(w, v, 1, "pending");
+            w.fake.azDown(A);
+            const i = w.fake.addInstance(B);
+
+            const r = await w.launch(i.id);
+
+            assert.equal(r.outcome, "ABANDON");
+            assert.match(r.reason!, /no completed snapshot/);
+            assert.equal(w.mocks.ec2.commandCalls(CreateVolumeCommand).length, 0);
+            assertCompleted(w, "ABANDON");
+        });
+    });
+
+    it("creates an empty encrypted volume on the very first launch, and marks the group", async () => {
+        w = world({ env: { [ENV.volumeKmsKeyId]: "alias/app", [ENV.volumeIops]: "4000", [ENV.volumeThroughputMiBps]: "250" } });
+        const i = w.fake.addInstance(B);
+
+        const r = await w.launch(i.id);
+
+        assert.equal(r.outcome, "CONTINUE");
+        assert.equal(r.branch, "empty");
+        const ci = w.mocks.ec2.commandCalls(CreateVolumeCommand)[0]!.args[0].input;
+        assert.equal(ci.SnapshotId, undefined);
+        assert.equal(ci.AvailabilityZone, B);
+        assert.equal(ci.Size, 20);
+        assert.equal(ci.Encrypted, true);
+        assert.equal(ci.KmsKeyId, "alias/app");
+        assert.equal(ci.Iops, 4000);
+        assert.equal(ci.Throughput, 250);
+        const marker = w.mocks.autoscaling.commandCalls(CreateOrUpdateTagsCommand)[0]!.args[0].input.Tags![0]!;
+        assert.equal(marker.Key, TAG.dataInitialized);
+        assert.equal(marker.ResourceId, GROUP);
+        assert.equal(marker.PropagateAtLaunch, false);
+        const log = commandLog(w.mocks);
+        assert.ok(log.indexOf("AttachVolume") < log.indexOf("CreateOrUpdateTags"), "marked only once the volume is attached");
+    });
+
+    describe("refuses to start empty once the tier has had data", () => {
+        it("abandons when the group is marked but no volume and no snapshot exist", async () => {
+            w = world();
+            w.fake.asgTags.set(TAG.dataInitialized, "true");
+            const i = w.fake.addInstance(A);
+
+            const r = await w.launch(i.id);
+
+            assert.equal(r.outcome, "ABANDON");
+            assert.match(r.reason!, /refusing to start empty/);
+            assert.equal(w.mocks.ec2.commandCalls(CreateVolumeCommand).length, 0);
+            assert.equal(w.mocks.ec2.commandCalls(AttachVolumeCommand).length, 0);
+            const err = w.logs.find((l) => l.level === "error")!;
+            assert.equal(err.msg, "launch abandoned");
+            assert.match(String(err.fields.reason), /refusing to start empty/);
+            assert.match(w.fake.published[0]!.subject, /launch abandoned/);
+            assertCompleted(w, "ABANDON");
+        });
+
+        it("abandons when only superseded volumes exist and no snapshot", async () => {
+            w = world();
+            w.fake.addVolume({ az: A, tags: dataTags({ [TAG.state]: "superseded" }) });
+            const i = w.fake.addInstance(A);
+
+            const r = await w.launch(i.id);
+
+            assert.equal(r.outcome, "ABANDON");
+            assert.equal(w.mocks.ec2.commandCalls(CreateVolumeCommand).length, 0);
+        });
+    });
+
+    describe("faults", () => {
+        it("retries throttled calls with exponential backoff and succeeds", async () => {
+            w = world();
+            liveVolume(w, A);
+            const i = w.fake.addInstance(B);
+            w.fake.failNext("DescribeVolumes", awsError("RequestLimitExceeded"), awsError("Throttling"), awsError("ThrottlingException"));
+            w.fake.failNext("CreateVolume", awsError("RequestLimitExceeded"));
+            w.fake.failNext("ChangeResourceRecordSets", awsError("PriorRequestNotComplete"));
+            w.fake.failNext("CompleteLifecycleAction", awsError("TooManyRequestsException"));
+
+            const r = await w.launch(i.id);
+
+            assert.equal(r.outcome, "CONTINUE");
+            const counts = countBy(commandLog(w.mocks));
+            assert.equal(counts.CreateVolume, 2, "one throttled + one real");
+            assert.equal(counts.ChangeResourceRecordSets, 2);
+            assert.equal(counts.CompleteLifecycleAction, 2);
+            const backoffs = w.logs.filter((l) => l.msg === "throttled, backing off");
+            assert.equal(backoffs.length, 6);
+            // Jitter fixed at the middle: 0.75 × 250·2^(n-1) ms.
+            assert.deepEqual(
+                backoffs.slice(0, 3).map((l) => l.fields.delayMs),
+                [188, 375, 750],
+            );
+            assert.deepEqual(w.sleeps.slice(0, 3), [188, 375, 750]);
+            assert.equal(w.mocks.ec2.commandCalls(CreateVolumeCommand).filter((c) => c.args[0].input.ClientToken === `lz-data-${i.id}`).length, 2);
+        });
+
+        it("gives up after 8 throttled attempts and abandons", async () => {
+            w = world();
+            liveVolume(w, A);
+            const i = w.fake.addInstance(A);
+            w.fake.failNext("AttachVolume", ...Array.from({ length: 8 }, () => awsError("RequestLimitExceeded")));
+
+            const r = await w.launch(i.id);
+
+            assert.equal(r.outcome, "ABANDON");
+            assert.equal(w.mocks.ec2.commandCalls(AttachVolumeCommand).length, 8);
+            assertCompleted(w, "ABANDON");
+        });
+
+        it("abandons when the snapshot stays pending past the timeout, deleting nothing; a later attempt restores", async () => {
+            w = world({ fake: { outageMode: "hang" } });
+            const v = liveVolume(w, A);
+            const older = scheduleSnapshot(w, v, 5);
+            w.fake.snapshotsNeverComplete = true;
+            const i = w.fake.addInstance(B);
+            const t0 = w.fake.now;
+
+            const r = await w.launch(i.id);
+
+            assert.equal(r.outcome, "ABANDON");
+            assert.match(r.reason!, /timed out waiting for snapshot/);
+            const waited = w.fake.now - t0;
+            assert.ok(waited >= 600_000 && waited < 620_000, `waited ${waited} ms`);
+            assert.equal(w.mocks.ec2.commandCalls(CreateVolumeCommand).length, 0);
+            assert.equal(w.mocks.ec2.commandCalls(DeleteVolumeCommand).length, 0);
+            assert.equal(w.fake.volumes.get(v.id)!.tags[TAG.state], "active", "nothing superseded");
+            assertCompleted(w, "ABANDON");
+
+            // The group retries: the same snapshot is reused (no second one); once it has
+            // been pending for twice the timeout the AZ is treated as lost.
+            w.fake.terminate(i.id);
+            const j = w.fake.addInstance(B);
+            const r2 = await w.launch(j.id);
+            assert.equal(w.mocks.ec2.commandCalls(CreateSnapshotCommand).length, 1);
+            assert.equal(r2.outcome, "CONTINUE");
+            assert.equal(r2.branch, "restore");
+            assert.equal(r2.snapshotId, older.id);
+        });
+
+        it("abandons when the attach fails, keeps both volumes, and the next launch reuses the copy", async () => {
+            w = world();
+            const v = liveVolume(w, A);
+            const i = w.fake.addInstance(B);
+            w.fake.failNext("AttachVolume", awsError("InternalError"));
+
+            const r = await w.launch(i.id);
+
+            assert.equal(r.outcome, "ABANDON");
+            assert.equal(w.mocks.ec2.commandCalls(DeleteVolumeCommand).length, 0);
+            assert.equal(w.fake.volumes.get(v.id)!.tags[TAG.state], "active", "old volume not superseded before an attach");
+            assertCompleted(w, "ABANDON");
+            const copy = [...w.fake.volumes.values()].find((x) => x.az === B)!;
+
+            w.fake.terminate(i.id);
+            const j = w.fake.addInstance(B);
+            const r2 = await w.launch(j.id);
+            assert.equal(r2.outcome, "CONTINUE");
+            assert.equal(r2.branch, "attach");
+            assert.equal(r2.volumeId, copy.id);
+            assert.equal(w.mocks.ec2.commandCalls(CreateSnapshotCommand).length, 1);
+            assert.equal(w.mocks.ec2.commandCalls(CreateVolumeCommand).length, 1);
+            assert.equal(w.fake.volumes.get(v.id)!.tags[TAG.state], "superseded");
+        });
+
+        it("abandons when moving the address fails", async () => {
+            w = world();
+            liveVolume(w, A);
+            const i = w.fake.addInstance(A);
+            w.fake.failNext("AssociateAddress", awsError("InvalidAllocationID.NotFound"));
+
+            const r = await w.launch(i.id);
+
+            assert.equal(r.outcome, "ABANDON");
+            assertCompleted(w, "ABANDON");
+        });
+
+        it("waits for a just-launched instance to become visible and running", async () => {
+            w = world();
+            const v = liveVolume(w, A);
+            const i = w.fake.addInstance(A, "pending");
+            w.fake.failNext("DescribeInstances", awsError("InvalidInstanceID.NotFound"));
+            setTimeoutFake(w, 5_000, () => (w.fake.instances.get(i.id)!.state = "running"));
+
+            const r = await w.launch(i.id);
+
+            assert.equal(r.outcome, "CONTINUE");
+            assert.equal(r.volumeId, v.id);
+            assert.ok(countBy(commandLog(w.mocks)).DescribeInstances! >= 3);
+        });
+
+        it("does not let a failing SNS publish change the outcome", async () => {
+            w = world();
+            liveVolume(w, A);
+            const i = w.fake.addInstance(A);
+            w.fake.failNext("Publish", awsError("AuthorizationError"));
+
+            const r = await w.launch(i.id);
+
+            assert.equal(r.outcome, "CONTINUE");
+            assert.ok(w.logs.some((l) => l.msg === "SNS publish failed"));
+        });
+    });
+
+    describe("the same event delivered twice", () => {
+        it("does nothing new after a completed first delivery", async () => {
+            w = world();
+            liveVolume(w, A);
+            const i = w.fake.addInstance(B);
+            const token = w.fake.openLifecycleAction(i.id);
+
+            const first = await w.launch(i.id, token);
+            const second = await w.launch(i.id, token);
+
+            assert.equal(first.branch, "copy");
+            assert.equal(second.branch, "resume");
+            assert.equal(second.volumeId, first.volumeId);
+            const counts = countBy(commandLog(w.mocks));
+            assert.equal(counts.CreateSnapshot, 1);
+            assert.equal(counts.CreateVolume, 1);
+            assert.equal(counts.AttachVolume, 1);
+            assert.ok(w.logs.some((l) => l.msg === "could not complete lifecycle action"), "second completion refused, logged");
+        });
+
+        it("resumes after a first delivery that died mid-way (Lambda timeout)", async () => {
+            w = world();
+            liveVolume(w, A);
+            const i = w.fake.addInstance(B);
+            const token = w.fake.openLifecycleAction(i.id);
+            w.fake.hangNext.add("AttachVolume");
+
+            void w.launch(i.id, token); // never returns: killed at AttachVolume
+            await until(() => w.mocks.ec2.commandCalls(AttachVolumeCommand).length === 1);
+            const second = await w.launch(i.id, token);
+
+            assert.equal(second.outcome, "CONTINUE");
+            assert.equal(second.branch, "resume");
+            const counts = countBy(commandLog(w.mocks));
+            assert.equal(counts.CreateSnapshot, 1, "no second snapshot");
+            assert.equal(counts.CreateVolume, 1, "no second volume");
+            assert.equal(w.fake.volumeAttachedTo(i.id)!.id, second.volumeId);
+        });
+
+        it("reuses the failover snapshot of a dead first delivery", async () => {
+            w = world();
+            liveVolume(w, A);
+            const i = w.fake.addInstance(B);
+            const token = w.fake.openLifecycleAction(i.id);
+            w.fake.hangNext.add("CreateVolume");
+
+            void w.launch(i.id, token);
+            await until(() => w.mocks.ec2.commandCalls(CreateVolumeCommand).length === 1);
+            const second = await w.launch(i.id, token);
+
+            assert.equal(second.branch, "copy");
+            assert.equal(w.mocks.ec2.commandCalls(CreateSnapshotCommand).length, 1);
+            // The hung call never created anything; the retry's ClientToken is the same one.
+            const tokens = w.mocks.ec2.commandCalls(CreateVolumeCommand).map((c) => c.args[0].input.ClientToken);
+            assert.deepEqual(tokens, [`lz-data-${i.id}`, `lz-data-${i.id}`]);
+            assert.equal([...w.fake.volumes.values()].filter((x) => x.az === B).length, 1);
+        });
+    });
+
+    describe("superseded volume retention", () => {
+        it("deletes superseded volumes beyond retention only after the new copy is attached and their data is in a completed snapshot", async () => {
+            w = world({ env: { [ENV.supersededVolumeRetention]: "0" } });
+            const v = liveVolume(w, A);
+            const i = w.fake.addInstance(B);
+
+            const r = await w.launch(i.id);
+
+            assert.equal(r.branch, "copy");
+            const del = w.mocks.ec2.commandCalls(DeleteVolumeCommand);
+            assert.equal(del.length, 1);
+            assert.equal(del[0]!.args[0].input.VolumeId, v.id);
+            const log = commandLog(w.mocks);
+            assert.ok(log.indexOf("DeleteVolume") > log.indexOf("AttachVolume"));
+            assert.ok(log.indexOf("DeleteVolume") > log.lastIndexOf("CreateTags"), "superseded first");
+            assert.equal(w.fake.volumeAttachedTo(i.id)!.attachment!.state, "attached");
+        });
+
+        it("never deletes a volume left behind by an outage, whatever the retention", async () => {
+            w = world({ env: { [ENV.supersededVolumeRetention]: "0" } });
+            const v = liveVolume(w, A);
+            scheduleSnapshot(w, v, 2);
+            w.fake.azDown(A);
+            const i = w.fake.addInstance(B);
+
+            const r = await w.launch(i.id);
+            w.fake.azUp(A);
+
+            assert.equal(r.branch, "restore");
+            assert.equal(w.mocks.ec2.commandCalls(DeleteVolumeCommand).length, 0);
+            assert.ok(w.fake.volumes.has(v.id));
+        });
+
+        it("keeps the newest N superseded volumes", async () => {
+            w = world({ env: { [ENV.supersededVolumeRetention]: "1" } });
+            // Two earlier failovers left two preserved superseded volumes.
+            const gen = (az: string, hoursAgo: number) => {
+                const x = w.fake.addVolume({
+                    az,
+                    createTime: w.fake.now - hoursAgo * HOUR,
+                    history: [1],
+                    tags: dataTags({
+                        [TAG.state]: "superseded",
+                        [TAG.supersededAt]: new Date(w.fake.now - (hoursAgo - 1) * HOUR).toISOString(),
+                        [TAG.lastAttachedInstanceId]: NEVER_ATTACHED,
+                    }),
+                });
+                w.fake.addSnapshot({
+                    volumeId: x.id,
+                    state: "completed",
+                    startTime: w.fake.now - (hoursAgo - 1) * HOUR,
+                    history: [1],
+                    tags: dataTags({ [TAG.origin]: "failover", [TAG.generation]: NEVER_ATTACHED, [TAG.sourceVolumeId]: x.id }),
+                });
+                return x;
+            };
+            const oldest = gen(A, 100);
+            const newer = gen(B, 50);
+            liveVolume(w, A, "i-old", [1]);
+            const i = w.fake.addInstance(A);
+
+            await w.launch(i.id);
+
+            assert.deepEqual(
+                w.mocks.ec2.commandCalls(DeleteVolumeCommand).map((c) => c.args[0].input.VolumeId),
+                [oldest.id],
+            );
+            assert.ok(w.fake.volumes.has(newer.id));
+        });
+    });
+
+    describe("addresses", () => {
+        it("without an Elastic IP, points A at the instance's own public IPv4", async () => {
+            w = world({ env: { [ENV.elasticIpAllocationId]: undefined } });
+            liveVolume(w, A);
+            const i = w.fake.addInstance(A);
+
+            await w.launch(i.id);
+
+            assert.equal(w.mocks.ec2.commandCalls(AssociateAddressCommand).length, 0);
+            const types = w.mocks.route53
+                .commandCalls(ChangeResourceRecordSetsCommand)[0]!
+                .args[0].input.ChangeBatch!.Changes!.map((c) => `${c.ResourceRecordSet!.Type}=${c.ResourceRecordSet!.ResourceRecords![0]!.Value}`);
+            assert.deepEqual(types, [`A=${i.publicIpv4}`, `AAAA=${i.ipv6}`]);
+        });
+
+        it("IPv6 only: no A record, just AAAA", async () => {
+            w = world({ env: { [ENV.elasticIpAllocationId]: undefined } });
+            liveVolume(w, A);
+            const i = w.fake.addInstance(A);
+            delete w.fake.instances.get(i.id)!.publicIpv4;
+
+            await w.launch(i.id);
+
+            const types = w.mocks.route53
+                .commandCalls(ChangeResourceRecordSetsCommand)[0]!
+                .args[0].input.ChangeBatch!.Changes!.map((c) => c.ResourceRecordSet!.Type);
+            assert.deepEqual(types, ["AAAA"]);
+        });
+
+        it("without DNS or SNS settings, makes no Route 53 or SNS call", async () => {
+            w = world({ env: { [ENV.hostedZoneId]: undefined, [ENV.recordName]: undefined, [ENV.snsTopicArn]: undefined } });
+            liveVolume(w, A);
+            const i = w.fake.addInstance(A);
+
+            const r = await w.launch(i.id);
+
+            assert.equal(r.outcome, "CONTINUE");
+            assert.equal(w.mocks.route53.calls().length, 0);
+            assert.equal(w.mocks.sns.calls().length, 0);
+            assert.ok(!commandLog(w.mocks).includes("DescribeAddresses"));
+        });
+    });
+
+    it("abandons without touching EC2 when the settings are invalid", async () => {
+        w = world({ env: { [ENV.volumeSizeGiB]: "lots" } });
+        const i = w.fake.addInstance(A);
+
+        const r = await w.launch(i.id);
+
+        assert.equal(r.outcome, "ABANDON");
+        assert.match(r.reason!, /DATA_VOLUME_SIZE_GIB/);
+        assert.equal(w.mocks.ec2.calls().length, 0);
+        assertCompleted(w, "ABANDON");
+    });
+
+    it("ignores events that are not lifecycle actions", async () => {
+        w = world();
+        const e = w.launchEvent("i-x", "t");
+        e.detail.LifecycleTransition = "autoscaling:TEST_NOTIFICATION";
+
+        const r = await w.handle(e);
+
+        assert.equal(r.outcome, "NONE");
+        assert.equal(commandLog(w.mocks).length, 0);
+    });
+});
+
+describe("failover handler: termination", () => {
+    let w: World;
+    afterEach(() => {
+        assert.deepEqual(w.fake.violations, []);
+        w.close();
+    });
+
+    it("snapshots the attached data volume, then continues", async () => {
+        w = world();
+        const i = w.fake.addInstance(A);
+        const v = liveVolume(w, A, i.id);
+        w.fake.attachNow(v.id, i.id);
+
+        const r = await w.terminate(i.id);
+
+        assert.equal(r.outcome, "CONTINUE");
+        const snap = w.mocks.ec2.commandCalls(CreateSnapshotCommand);
+        assert.equal(snap.length, 1);
+        assert.equal(snap[0]!.args[0].input.VolumeId, v.id);
+        const tags = Object.fromEntries(snap[0]!.args[0].input.TagSpecifications![0]!.Tags!.map((t) => [t.Key, t.Value]));
+        assert.equal(tags[TAG.origin], "termination");
+        assert.equal(tags[TAG.instanceId], i.id);
+        assert.equal(tags[TAG.tier], "app-dev");
+        const log = commandLog(w.mocks);
+        assert.ok(log.indexOf("CreateSnapshot") < log.indexOf("CompleteLifecycleAction"));
+        const done = w.mocks.autoscaling.commandCalls(CompleteLifecycleActionCommand)[0]!.args[0].input;
+        assert.equal(done.LifecycleActionResult, "CONTINUE");
+        assert.equal(w.fake.snapshots.get(r.snapshotId!)!.state, "completed", "waited for it, time allowing");
+    });
+
+    it("bounds the wait to half the volume wait, and still continues", async () => {
+        w = world({ fake: { snapshotMs: 3_600_000 } });
+        const i = w.fake.addInstance(A);
+        const v = liveVolume(w, A, i.id);
+        w.fake.attachNow(v.id, i.id);
+        const t0 = w.fake.now;
+
+        const r = await w.terminate(i.id);
+
+        assert.equal(r.outcome, "CONTINUE");
+        assert.ok(w.fake.now - t0 <= 150_000, "at most VOLUME_WAIT_TIMEOUT_SECONDS / 2");
+        assert.ok(w.logs.some((l) => l.msg.startsWith("termination snapshot still pending")));
+    });
+
+    it("takes one snapshot for a duplicated event", async () => {
+        w = world();
+        const i = w.fake.addInstance(A);
+        const v = liveVolume(w, A, i.id);
+        w.fake.attachNow(v.id, i.id);
+        const token = w.fake.openLifecycleAction(i.id);
+
+        await w.terminate(i.id, token);
+        await w.terminate(i.id, token);
+
+        assert.equal(w.mocks.ec2.commandCalls(CreateSnapshotCommand).length, 1);
+    });
+
+    it("continues without a snapshot when no data volume is attached", async () => {
+        w = world();
+        const i = w.fake.addInstance(A);
+        liveVolume(w, A);
+
+        const r = await w.terminate(i.id);
+
+        assert.equal(r.outcome, "CONTINUE");
+        assert.equal(w.mocks.ec2.commandCalls(CreateSnapshotCommand).length, 0);
+    });
+
+    it("continues (and alerts) when the snapshot cannot be taken", async () => {
+        w = world();
+        const i = w.fake.addInstance(A);
+        const v = liveVolume(w, A, i.id);
+        w.fake.attachNow(v.id, i.id);
+        w.fake.failNext("CreateSnapshot", awsError("IncorrectState"));
+
+        const r = await w.terminate(i.id);
+
+        assert.equal(r.outcome, "CONTINUE");
+        assert.match(w.fake.published[0]!.subject, /termination snapshot failed/);
+        assert.equal(w.mocks.autoscaling.commandCalls(CompleteLifecycleActionCommand)[0]!.args[0].input.LifecycleActionResult, "CONTINUE");
+    });
+});
+
+/** Runs `fn` once the fake clock passes `afterMs` from now (the handler's sleeps move it). */
+function setTimeoutFake(w: World, afterMs: number, fn: () => void) {
+    const at = w.fake.now + afterMs;
+    const sleep = w.fake.sleep;
+    let fired = false;
+    Object.defineProperty(w.fake, "sleep", {
+        value: async (ms: number) => {
+            await sleep(ms);
+            if (!fired && w.fake.now >= at) {
+                fired = true;
+                fn();
+            }
+        },
+    });
+}
+
+/** Lets pending promises run until `cond` holds. */
+async function until(cond: () => boolean) {
+    for (let n = 0; n < 1000 && !cond(); n++) await new Promise((r) => setImmediate(r));
+    assert.ok(cond(), "condition never held");
+}

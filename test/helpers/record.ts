@@ -1,0 +1,47 @@
+/**
+ * Runs resource-declaring code under Pulumi mocks (the plan's provider-like
+ * LandingZoneMocks) and returns every resource registered, with its inputs.
+ */
+import * as pulumi from "@pulumi/pulumi";
+import { LandingZoneMocks } from "../../stacks/plan/mocks";
+
+export interface Recorded {
+    type: string;
+    name: string;
+    inputs: Record<string, any>;
+}
+
+export async function recordResources<T>(build: () => T, region = "us-east-1"): Promise<{ resources: Recorded[]; built: T }> {
+    const mocks = new LandingZoneMocks(region);
+    const resources: Recorded[] = [];
+    await pulumi.runtime.setMocks(
+        {
+            newResource: (args) => {
+                resources.push({ type: args.type, name: args.name, inputs: args.inputs });
+                return mocks.newResource(args);
+            },
+            call: (args) => mocks.call(args),
+        },
+        "landing-zone",
+        "test",
+        false,
+    );
+    const built = build();
+    let last = -1;
+    let stable = 0;
+    while (stable < 5) {
+        await new Promise((r) => setTimeout(r, 2));
+        stable = resources.length === last ? stable + 1 : 0;
+        last = resources.length;
+    }
+    return { resources, built };
+}
+
+export function ofType(resources: Recorded[], type: string): Recorded[] {
+    return resources.filter((r) => r.type === type);
+}
+
+/** The resolved value of an output. */
+export function valueOf<T>(output: pulumi.Output<T>): Promise<T> {
+    return new Promise((resolve) => output.apply((v) => { resolve(v); return v; }));
+}

@@ -1,0 +1,110 @@
+import { strict as assert } from "assert";
+import { spawnSync } from "child_process";
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
+import { main } from "../../stacks/plan-cli";
+import { secretPlaceholder } from "../../stacks/plan/stack-file";
+
+const root = path.join(__dirname, "..", "..");
+
+/** Runs the CLI in-process, capturing what it writes. */
+async function plan(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+    let stdout = "";
+    let stderr = "";
+    const out = process.stdout.write.bind(process.stdout);
+    const err = process.stderr.write.bind(process.stderr);
+    process.stdout.write = ((chunk: string) => ((stdout += chunk), true)) as typeof process.stdout.write;
+    process.stderr.write = ((chunk: string) => ((stderr += chunk), true)) as typeof process.stderr.write;
+    try {
+        const code = await main(args);
+        return { code, stdout, stderr };
+    } finally {
+        process.stdout.write = out;
+        process.stderr.write = err;
+    }
+}
+
+function tempStackFile(edit: (text: string) => string): string {
+    const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "lz-plan-")), "Pulumi.test.yaml");
+    fs.writeFileSync(file, edit(fs.readFileSync(path.join(root, "Pulumi.dev.yaml"), "utf8")));
+    return file;
+}
+
+describe("offline plan", () => {
+    it("plans dev as the JSON document of DESIGN.md, with derived /64s visible", async () => {
+        const { code, stdout } = await plan(["--stack", "dev", "--json"]);
+        assert.equal(code, 0);
+        const doc = JSON.parse(stdout);
+        assert.equal(doc.stack, "dev");
+        for (const r of doc.resources) {
+            assert.equal(typeof r.type, "string");
+            assert.equal(typeof r.name, "string");
+            assert.ok(r.parent === null || typeof r.parent === "string");
+            assert.equal(typeof r.inputs, "object");
+        }
+        const subnets = doc.resources.filter((r: any) => r.type === "aws:ec2/subnet:Subnet");
+        assert.equal(subnets.length, 9);
+        assert.ok(subnets.every((s: any) => s.parent === "dev" && /^2001:db8:[0-9a-f:]+\/64$/.test(s.inputs.ipv6CidrBlock)));
+        assert.ok(doc.addressing.aws.subnets.every((s: any) => /\/64$/.test(s.ipv6Cidr)));
+        assert.equal(doc.addressing.azure.hubPrefix, "10.100.0.0/23");
+        assert.deepEqual(doc.addressing.sites.map((s: any) => s.name), ["head-office"]);
+        assert.equal(doc.cost.currency, "USD");
+        assert.equal(doc.cost.cap, 400);
+        assert.ok(Array.isArray(doc.policies.violations));
+        const components = doc.resources.filter((r: any) => r.type.startsWith("landing-zone:")).map((r: any) => r.type);
+        assert.ok(components.includes("landing-zone:aws:DualStackVpc"));
+        assert.ok(components.includes("landing-zone:azure:DualStackVnet"));
+    });
+
+    it("prints a readable report for prod: tree, address table, outputs", async () => {
+        const { code, stdout } = await plan(["--stack", "prod"]);
+        assert.equal(code, 0);
+        assert.match(stdout, /stack "prod"/);
+        assert.match(stdout, /^ {2}prod {2}\(landing-zone:aws:DualStackVpc\)$/m);
+        assert.match(stdout, /^ {4}prod-vpc {2}\(aws:ec2\/vpc:Vpc\)$/m);
+        assert.match(stdout, /public\s+ap-southeast-2a\s+10\.40\.0\.0\/24\s+0\s+2001:db8:/);
+        assert.match(stdout, /Virtual WAN hub prefix: 10\.200\.0\.0\/23/);
+        assert.match(stdout, /Outputs:/);
+    });
+
+    it("plans any stack file given with --config", async () => {
+        const file = tempStackFile((t) => t.replace("vpcCidr: 10.10.0.0/16", "vpcCidr: 10.11.0.0/16"));
+        const { code, stdout } = await plan(["--config", file, "--json"]);
+        assert.equal(code, 0);
+        assert.equal(JSON.parse(stdout).addressing.aws.vpcIpv4Cidr, "10.11.0.0/16");
+    });
+
+    it("exits 2 with one line per problem, naming the key, for an invalid config", async () => {
+        const file = tempStackFile((t) => t.replace("vpcCidr: 10.10.0.0/16", "vpcCidr: 10.10.0.0/22").replace("hubPrefix: 10.100.0.0/23", "hubPrefix: 10.100.0.0/25"));
+        const { code, stdout, stderr } = await plan(["--config", file]);
+        assert.equal(code, 2);
+        assert.equal(stdout, "");
+        const lines = stderr.trim().split("\n");
+        assert.equal(lines.length, 2, stderr);
+        assert.ok(lines.some((l) => l.startsWith("landing-zone:aws.vpcCidr: ")));
+        assert.ok(lines.some((l) => l.startsWith("landing-zone:wan.hubPrefix: ")));
+    });
+
+    it("exits 2 on a missing stack file or a bad argument", async () => {
+        assert.equal((await plan(["--stack", "nope"])).code, 2);
+        assert.equal((await plan(["--frobnicate"])).code, 2);
+    });
+
+    it("never prints secret values from the stack file", async () => {
+        const ciphertext = "v1:Zm9vYmFyYmF6:c2VjcmV0LWNpcGhlcnRleHQtdGhhdC1tdXN0LW5vdC1sZWFr";
+        const file = tempStackFile((t) => `${t}  landing-zone:vpnPreSharedKeys:\n    head-office:\n      secure: ${ciphertext}\n`);
+        for (const args of [["--config", file, "--json"], ["--config", file]]) {
+            const { code, stdout, stderr } = await plan(args);
+            assert.ok(code === 0 || code === 1, stderr);
+            assert.ok(!stdout.includes(ciphertext) && !stdout.includes(secretPlaceholder(0)), "a secret leaked into the plan output");
+        }
+    });
+
+    it("runs as `npm run plan` from a shell with the documented exit status", function () {
+        this.timeout(60000);
+        const result = spawnSync("npm", ["run", "--silent", "plan", "--", "--stack", "dev", "--json"], { cwd: root, encoding: "utf8" });
+        assert.equal(result.status, 0, result.stderr);
+        assert.equal(JSON.parse(result.stdout).stack, "dev");
+    });
+});

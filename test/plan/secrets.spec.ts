@@ -1,0 +1,64 @@
+import { strict as assert } from "assert";
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
+import { main } from "../../stacks/plan-cli";
+import { PassphraseCrypter, PassphraseError } from "../../stacks/plan/passphrase";
+import { readStackFile, secretPlaceholder, StackFileError } from "../../stacks/plan/stack-file";
+
+const root = path.join(__dirname, "..", "..");
+const PASSPHRASE = "correct horse battery staple";
+const PSK = "Xk8#p2LqT7vN4wZr9sDfGh";
+
+describe("stack secrets (passphrase provider)", function () {
+    this.timeout(20000);
+    // One real 1,000,000-iteration key derivation, shared by the tests.
+    const crypter = PassphraseCrypter.create(PASSPHRASE);
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "lz-secrets-"));
+    const file = path.join(dir, "Pulumi.sec.yaml");
+    fs.writeFileSync(
+        file,
+        `encryptionsalt: ${crypter.encryptionSalt}\n` +
+            fs.readFileSync(path.join(root, "Pulumi.dev.yaml"), "utf8") +
+            `  landing-zone:vpnPreSharedKeys:\n    head-office:\n      secure: ${crypter.encrypt(PSK)}\n`,
+    );
+
+    it("round-trips values in Pulumi's format and rejects a wrong passphrase", () => {
+        const reopened = PassphraseCrypter.open(PASSPHRASE, crypter.encryptionSalt);
+        assert.equal(reopened.decrypt(crypter.encrypt("hello")), "hello");
+        assert.match(crypter.encryptionSalt, /^v1:[A-Za-z0-9+/=]{12}:v1:[A-Za-z0-9+/=]{16}:[A-Za-z0-9+/=]+$/);
+        assert.throws(() => PassphraseCrypter.open("wrong", crypter.encryptionSalt), PassphraseError);
+    });
+
+    it("decrypts secure values with the passphrase and marks the key secret", () => {
+        const stack = readStackFile(file, PASSPHRASE);
+        assert.deepEqual(JSON.parse(stack.config["landing-zone:vpnPreSharedKeys"]), { "head-office": PSK });
+        assert.deepEqual(stack.secretKeys, ["landing-zone:vpnPreSharedKeys"]);
+        assert.deepEqual(stack.secretValues, [PSK]);
+    });
+
+    it("plans secure values as present placeholders without a passphrase", () => {
+        const stack = readStackFile(file, undefined);
+        assert.deepEqual(JSON.parse(stack.config["landing-zone:vpnPreSharedKeys"]), { "head-office": secretPlaceholder(0) });
+    });
+
+    it("stops with a clear error on a wrong passphrase", () => {
+        assert.throws(() => readStackFile(file, "not it"), (err: Error) => err instanceof StackFileError && /incorrect passphrase/.test(err.message));
+    });
+
+    it("never prints a decrypted secret in the plan", async () => {
+        let stdout = "";
+        const write = process.stdout.write.bind(process.stdout);
+        process.env.PULUMI_CONFIG_PASSPHRASE = PASSPHRASE;
+        process.stdout.write = ((chunk: string) => ((stdout += chunk), true)) as typeof process.stdout.write;
+        try {
+            await main(["--config", file, "--json"]);
+            await main(["--config", file]);
+        } finally {
+            process.stdout.write = write;
+            delete process.env.PULUMI_CONFIG_PASSPHRASE;
+        }
+        assert.ok(stdout.length > 1000);
+        assert.ok(!stdout.includes(PSK), "the pre-shared key leaked into the plan output");
+    });
+});
