@@ -10,6 +10,14 @@ import { DualStackVpc } from "../components/aws/dual-stack-vpc";
 import { MultiAzServer } from "../components/aws/multi-az-server";
 import { DualStackVnet, IPV4_ONLY_REASON_TAG } from "../components/azure/dual-stack-vnet";
 import { LandingZoneConfig } from "./config/resolve";
+// Virtual WAN hub, branch sites and the cross-cloud link (buildWan, below).
+import * as pulumi from "@pulumi/pulumi";
+import { customBgpAddressesByInstance, planCrossCloudTunnels } from "../components/addressing/tunnels";
+import { CrossCloudVpn } from "../components/aws/cross-cloud-vpn";
+import { deriveTunnelKey } from "../components/aws/vpn-tunnel-keys";
+import { CrossCloudSite } from "../components/azure/cross-cloud-site";
+import { WanHub } from "../components/azure/wan-hub";
+import { crossCloudTunnelKeySeed, vpnPreSharedKeys } from "./config/index";
 
 /** Why the hub-attached spoke is IPv4-only; recorded as a tag the IPv6 policy verifies. */
 export const SPOKE_IPV4_ONLY_REASON =
@@ -22,6 +30,7 @@ export interface LandingZone {
     vnet: DualStackVnet;
     spoke?: DualStackVnet;
     server?: MultiAzServer;
+    wan?: WanResources;
     outputs: Record<string, unknown>;
 }
 
@@ -35,7 +44,7 @@ export function defaultTags(config: LandingZoneConfig): Record<string, string> {
     };
 }
 
-export function buildLandingZone(config: LandingZoneConfig, plan: AddressPlan): LandingZone {
+export function buildLandingZone(config: LandingZoneConfig, plan: AddressPlan, wanSecrets?: WanSecrets): LandingZone {
     const tags = defaultTags(config);
     const awsProvider = new aws.Provider("aws", { region: config.aws.region as aws.Region, defaultTags: { tags } });
     const azureProvider = new azure.Provider("azure", { location: config.azure.location });
@@ -82,6 +91,7 @@ export function buildLandingZone(config: LandingZoneConfig, plan: AddressPlan): 
               tags,
           }, { providers: { aws: awsProvider } })
         : undefined;
+    const wan = buildWan(config, plan, { awsProvider, azureProvider, vpc, vnet, spoke }, wanSecrets);
 
     const outputs: Record<string, unknown> = {
         environment: config.environment,
@@ -125,5 +135,114 @@ export function buildLandingZone(config: LandingZoneConfig, plan: AddressPlan): 
             alertTopicArn: server.alertTopicArn,
         };
     }
-    return { awsProvider, azureProvider, vpc, vnet, spoke, server, outputs };
+    Object.assign(outputs, wan?.outputs);
+    return { awsProvider, azureProvider, vpc, vnet, spoke, server, wan, outputs };
+}
+
+/** Secrets the WAN needs; read from the stack config unless given (tests pass their own). */
+export interface WanSecrets {
+    /** Pre-shared key per site name. */
+    vpnPreSharedKeys: Record<string, pulumi.Input<string>>;
+    /** Seed of the cross-cloud tunnel keys; needed when the link is on. */
+    crossCloudTunnelKeySeed?: pulumi.Input<string>;
+}
+
+export interface WanResources {
+    hub: WanHub;
+    crossCloudVpn?: CrossCloudVpn;
+    crossCloudSite?: CrossCloudSite;
+    /** Stack outputs: `wan` and `branchRouterSheets`. */
+    outputs: Record<string, unknown>;
+}
+
+/**
+ * The Virtual WAN hub with a VPN site and connection per branch, attached to
+ * the IPv4-only spoke, and (when wan.crossCloudLink is on) the AWS VPN to the
+ * VPC with its Azure site. Nothing when the config has no `wan`.
+ */
+export function buildWan(
+    config: LandingZoneConfig,
+    plan: AddressPlan,
+    base: { awsProvider: aws.Provider; azureProvider: azure.Provider; vpc: DualStackVpc; vnet: DualStackVnet; spoke?: DualStackVnet },
+    secrets?: WanSecrets,
+): WanResources | undefined {
+    if (!config.wan || !plan.hub) return undefined;
+    const keys = secrets ?? { vpnPreSharedKeys: vpnPreSharedKeys(), crossCloudTunnelKeySeed: crossCloudTunnelKeySeed() };
+    const tags = defaultTags(config);
+    const azureOpts = { providers: { "azure-native": base.azureProvider } };
+    const crossCloud = config.wan.crossCloudLink;
+    const tunnels = crossCloud ? planCrossCloudTunnels() : [];
+
+    const hub = new WanHub(`${config.environment}-wan`, {
+        location: config.azure.location,
+        resourceGroupName: base.vnet.resourceGroupName,
+        type: config.wan.type,
+        hubPrefix: plan.hub.prefix,
+        vpnScaleUnits: config.wan.vpnScaleUnits,
+        allowBranchToBranch: config.wan.allowBranchToBranch,
+        ipsec: config.wan.ipsec,
+        sites: config.sites,
+        preSharedKeys: keys.vpnPreSharedKeys,
+        ...(base.spoke && plan.azure.spoke ? { spoke: { name: "spoke", vnetId: base.spoke.vnetId, ipv4Cidr: plan.azure.spoke.ipv4Cidr } } : {}),
+        ...(crossCloud ? { customBgpAddresses: customBgpAddressesByInstance(tunnels), extraRemoteRanges: [plan.aws.vpcIpv4Cidr] } : {}),
+        tags,
+    }, azureOpts);
+
+    const outputs: Record<string, unknown> = {
+        wan: {
+            type: config.wan.type,
+            hubPrefix: hub.hubPrefix,
+            virtualWanId: hub.virtualWanId,
+            virtualHubId: hub.virtualHubId,
+            vpnGatewayId: hub.vpnGatewayId,
+            vpnScaleUnits: config.wan.vpnScaleUnits,
+            bgpAsn: hub.bgpAsn,
+            gatewayInstances: hub.gatewayInstances,
+            sites: Object.fromEntries(config.sites.map((s) => [s.name, { vpnSiteId: hub.siteIds[s.name], connectionId: hub.connectionIds[s.name] }])),
+            ...(hub.spokeConnectionId ? { spokeConnectionId: hub.spokeConnectionId } : {}),
+            crossCloudLink: crossCloud,
+        },
+        branchRouterSheets: hub.routerSheets,
+    };
+    if (!crossCloud) return { hub, outputs };
+
+    const seed = keys.crossCloudTunnelKeySeed;
+    if (seed === undefined) throw new Error("landing-zone:crossCloudTunnelKeySeed: the cross-cloud link needs a secret seed for its tunnel keys");
+    const tunnelKeys = Object.fromEntries(tunnels.map((t) => [t.name, pulumi.secret(pulumi.output(seed).apply((s) => deriveTunnelKey(s, config.environment, t.name)))]));
+    const crossCloudVpn = new CrossCloudVpn(`${config.environment}-to-azure`, {
+        vpcId: base.vpc.vpcId,
+        routeTableIds: base.vpc.routeTableIds,
+        amazonSideAsn: config.wan.awsSideAsn,
+        azureAsn: hub.bgpAsn,
+        azureInstances: hub.gatewayInstances,
+        tunnels,
+        tunnelKeys,
+        ipsec: config.wan.ipsec,
+    }, { providers: { aws: base.awsProvider } });
+    const crossCloudSite = new CrossCloudSite(`${config.environment}-aws`, {
+        location: config.azure.location,
+        resourceGroupName: base.vnet.resourceGroupName,
+        virtualWanId: hub.virtualWanId,
+        gatewayName: hub.vpnGatewayName,
+        awsAsn: crossCloudVpn.amazonSideAsn,
+        tunnels: crossCloudVpn.tunnels,
+        ipsec: config.wan.ipsec,
+        ...(config.wan.type === "Standard" ? { defaultRouteTableId: pulumi.interpolate`${hub.virtualHubId}/hubRouteTables/defaultRouteTable` } : {}),
+        after: [hub.lastGatewayWrite],
+        tags,
+    }, azureOpts);
+    (outputs.wan as Record<string, unknown>).crossCloud = {
+        awsVpnGatewayId: crossCloudVpn.vpnGatewayId,
+        awsSideAsn: crossCloudVpn.amazonSideAsn,
+        azureSiteId: crossCloudSite.vpnSiteId,
+        tunnels: crossCloudVpn.tunnels.map((t) => ({
+            name: t.name,
+            azureInstance: t.azureInstance,
+            insideCidr: t.insideCidr,
+            awsInsideAddress: t.awsInsideAddress,
+            azureInsideAddress: t.azureInsideAddress,
+            awsOutsideAddress: t.outsideAddress,
+        })),
+    };
+    return { hub, crossCloudVpn, crossCloudSite, outputs };
 }

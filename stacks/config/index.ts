@@ -44,3 +44,8 @@ export function vpnPreSharedKeys(): Record<string, pulumi.Output<string>> {
     for (const name of names) keys[name] = pulumi.secret(all!.apply((k) => k[name]));
     return keys;
 }
+
+/** The seed the cross-cloud tunnel keys are derived from, as a secret output; undefined when unset. */
+export function crossCloudTunnelKeySeed(): pulumi.Output<string> | undefined {
+    return new pulumi.Config(NAMESPACE).getSecret("crossCloudTunnelKeySeed");
+}

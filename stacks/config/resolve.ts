@@ -9,6 +9,8 @@ import { AddressingInput, validateAddressing } from "../../components/addressing
 import { rootSchema, RawLandingZoneConfig, SiteConfig } from "./schema";
 import { Architecture, instanceArchitecture } from "../../components/aws/server-instance-types";
 import { DlmIntervalHours, ServerSettings } from "../../components/aws/server-settings";
+import { inTunnelRange, planCrossCloudTunnels } from "../../components/addressing/tunnels";
+import { AWS_PHASE2_LIFETIME } from "../../components/azure/vpn-ipsec";
 
 export const NAMESPACE = "landing-zone";
 
@@ -89,6 +91,7 @@ export function resolveConfig(raw: Record<string, unknown>): ResolveResult {
         }
     }
 
+    problems.push(...wanProblems(value, profile));
     problems.push(...validateAddressing(addressingInputOf(value)).map((p) => `${key(p.key)}: ${p.message}`));
     const server = value.server ? resolveServer(value.server, value.environment, value.aws.region, profile) : undefined;
     if (server) problems.push(...server.problems);
@@ -116,6 +119,66 @@ export function resolveConfig(raw: Record<string, unknown>): ResolveResult {
         ...(server?.config ? { server: server.config } : {}),
     };
     return { ok: true, config };
+}
+
+/** Shortest pre-shared key or tunnel key seed accepted. */
+export const MIN_SECRET_LENGTH = 20;
+
+/**
+ * Problems with the Virtual WAN part of the config: every site has a usable
+ * pre-shared key, and the cross-cloud link has what it needs. Messages name
+ * the key and the site but never print a secret.
+ */
+export function wanProblems(value: RawLandingZoneConfig, profile: Profile): string[] {
+    const problems: string[] = [];
+    const key = (k: string) => `${NAMESPACE}:${k}`;
+    if (!value.wan) {
+        if (value.sites.length > 0) {
+            problems.push(`${key("sites")}: ${value.sites.length} branch site(s) but no Virtual WAN hub to connect them to; add landing-zone:wan with at least wan.hubPrefix`);
+        }
+        return problems;
+    }
+    const keys = value.vpnPreSharedKeys ?? {};
+    for (const site of value.sites) {
+        const psk = keys[site.name];
+        const at = key(`vpnPreSharedKeys.${site.name}`);
+        if (psk === undefined || psk.length === 0) {
+            problems.push(`${at}: site "${site.name}" has no pre-shared key; set one with: pulumi config set --secret --path 'vpnPreSharedKeys.${site.name}' <key>`);
+        } else if (psk.length < MIN_SECRET_LENGTH) {
+            problems.push(`${at}: the pre-shared key of site "${site.name}" has ${psk.length} characters; use at least ${MIN_SECRET_LENGTH} (a random 32-character key is better)`);
+        } else if (psk.length > 128 || !/^[\x21-\x7e]+$/.test(psk)) {
+            problems.push(`${at}: the pre-shared key of site "${site.name}" must be at most 128 printable ASCII characters without spaces`);
+        }
+    }
+    const type = value.wan.type ?? (profile === "production" ? "Standard" : "Basic");
+    if (type === "Basic" && value.wan.vpnScaleUnits > 1) {
+        problems.push(`${key("wan.vpnScaleUnits")}: a Basic Virtual WAN offers no extra gateway scale units; use 1 or set wan.type to Standard`);
+    }
+    const crossCloud = value.wan.crossCloudLink ?? profile === "production";
+    if (crossCloud) {
+        const how = "the cross-cloud link (wan.crossCloudLink, on by default in production)";
+        if (!value.crossCloudTunnelKeySeed) {
+            problems.push(`${key("crossCloudTunnelKeySeed")}: ${how} needs a secret seed for its tunnel keys; set one with: pulumi config set --secret crossCloudTunnelKeySeed <at least ${MIN_SECRET_LENGTH} characters>`);
+        } else if (value.crossCloudTunnelKeySeed.length < MIN_SECRET_LENGTH) {
+            problems.push(`${key("crossCloudTunnelKeySeed")}: has ${value.crossCloudTunnelKeySeed.length} characters; use at least ${MIN_SECRET_LENGTH}`);
+        }
+        const lifetime = value.wan.ipsec.saLifeTimeSeconds;
+        if (lifetime < AWS_PHASE2_LIFETIME.min || lifetime > AWS_PHASE2_LIFETIME.max) {
+            problems.push(`${key("wan.ipsec.saLifeTimeSeconds")}: ${lifetime} s is outside the ${AWS_PHASE2_LIFETIME.min}–${AWS_PHASE2_LIFETIME.max} s AWS allows for phase 2, and ${how} uses the same policy; choose a value in that range`);
+        }
+        const tunnels = planCrossCloudTunnels();
+        value.sites.forEach((site, i) => {
+            if (!site.bgp) return;
+            if (site.bgp.asn === value.wan!.awsSideAsn) {
+                problems.push(`${key(`sites[${i}].bgp.asn`)}: ${site.bgp.asn} is also the AWS side's ASN (wan.awsSideAsn); BGP would drop the routes between site "${site.name}" and AWS as a loop`);
+            }
+            const tunnel = inTunnelRange(tunnels, site.bgp.peeringAddress);
+            if (tunnel) {
+                problems.push(`${key(`sites[${i}].bgp.peeringAddress`)}: ${site.bgp.peeringAddress} is inside ${tunnel.insideCidr}, the cross-cloud tunnel "${tunnel.name}"; give site "${site.name}" another BGP address`);
+            }
+        });
+    }
+    return problems;
 }
 
 /** Resolves or throws ConfigError. */

@@ -80,11 +80,20 @@ export const wanSchema = z.strictObject({
     allowBranchToBranch: z.boolean().default(true),
     /** Site-to-site VPN from the AWS VPC to the hub. Default by environment (on in production). */
     crossCloudLink: z.boolean().optional(),
-    /** IPsec SA lifetimes applied to every connection. */
+    /** The IPsec/IKE policy of every connection (IKEv2 only; PFS uses the IKE DH group). */
     ipsec: z.strictObject({
+        /** ESP and IKE encryption: GCMAES256 (AES-256-GCM, default) or AES256 (AES-256-CBC with SHA-256). */
+        encryption: z.enum(["GCMAES256", "AES256"]).default("GCMAES256"),
+        /** IKE DH group, and the matching PFS group: DHGroup14, ECP256 (default), ECP384 or DHGroup24. */
+        dhGroup: z.enum(["DHGroup14", "ECP256", "ECP384", "DHGroup24"]).default("ECP256"),
         saLifeTimeSeconds: z.number().int().min(300).max(172799).default(3600),
         saDataSizeKilobytes: z.number().int().min(1024).max(2147483647).default(102400000),
-    }).default({ saLifeTimeSeconds: 3600, saDataSizeKilobytes: 102400000 }),
+    }).default({ encryption: "GCMAES256", dhGroup: "ECP256", saLifeTimeSeconds: 3600, saDataSizeKilobytes: 102400000 }),
+    /** BGP ASN of the AWS virtual private gateway on the cross-cloud link (default 64512, Amazon's default); private, not one Azure reserves. */
+    awsSideAsn: z.number().int()
+        .refine((asn) => (asn >= 64512 && asn <= 65534) || (asn >= 4200000000 && asn <= 4294967294), "must be a private ASN (64512–65534 or 4200000000–4294967294), as AWS requires")
+        .refine((asn) => ![65515, 65517, 65518, 65519, 65520].includes(asn), "is reserved by Azure (65515, 65517–65520)")
+        .default(64512),
 });
 
 /** One branch office. */
@@ -223,6 +232,8 @@ export const rootSchema = z.strictObject({
     server: serverSchema.optional(),
     /** Pre-shared keys per site name; a secret (`pulumi config set --secret --path 'vpnPreSharedKeys.<site>'`). */
     vpnPreSharedKeys: z.record(z.string(), z.string()).optional(),
+    /** Seed the AWS↔Azure tunnel keys are derived from; a secret (`pulumi config set --secret crossCloudTunnelKeySeed`). Needed when the cross-cloud link is on. */
+    crossCloudTunnelKeySeed: z.string().optional(),
 });
 
 export type RawLandingZoneConfig = z.infer<typeof rootSchema>;

@@ -70,6 +70,7 @@ export class LandingZoneMocks implements pulumi.runtime.Mocks {
             ...inputs,
             arn: `arn:aws:${service}:${region}:${ACCOUNT}:${type.split(":")[2].toLowerCase()}/${id}`,
         };
+        Object.assign(state, this.wan.awsState(type, id, inputs));
         switch (type) {
             case "aws:ec2/vpc:Vpc":
                 // Amazon picks the /56; offline we hand out /56s of the documentation prefix 2001:db8::/32.
@@ -134,6 +135,115 @@ export class LandingZoneMocks implements pulumi.runtime.Mocks {
         const id = type === "azure-native:resources:ResourceGroup"
             ? `/subscriptions/${SUBSCRIPTION}/resourceGroups/${azureName}`
             : `/subscriptions/${SUBSCRIPTION}/resourceGroups/${group}${parentPath}`;
-        return { id, state: { ...inputs, name: azureName, provisioningState: "Succeeded" } };
+        const wanId = this.wan.azureId(type, id, inputs, azureName);
+        return { id: wanId, state: { ...inputs, name: azureName, provisioningState: "Succeeded", ...this.wan.azureState(type, wanId, inputs) } };
+    }
+
+    private readonly wan = new WanMockState();
+}
+
+/**
+ * Answers for the Virtual WAN and the cross-cloud VPN, shaped like the
+ * providers' responses: a VPN gateway's two instances with public IPs and
+ * default BGP addresses inside the hub prefix (.12/.13, as Azure assigns),
+ * child ids under their parent (vpnGateways/<gw>/vpnConnections/<c>), and AWS
+ * VPN connections with tunnel outside and inside addresses.
+ */
+class WanMockState {
+    private readonly hubPrefixes = new Map<string, string>();
+    private readonly amazonAsns = new Map<string, string>();
+
+    awsState(type: string, id: string, inputs: Record<string, unknown>): Record<string, unknown> {
+        switch (type) {
+            case "aws:ec2/vpnGateway:VpnGateway": {
+                const asn = (inputs.amazonSideAsn as string | undefined) ?? "64512";
+                this.amazonAsns.set(id, asn);
+                return { amazonSideAsn: asn };
+            }
+            case "aws:ec2/customerGateway:CustomerGateway":
+                return { bgpAsn: inputs.bgpAsn ?? "65000" };
+            case "aws:ec2/vpnConnection:VpnConnection": {
+                const asn = this.amazonAsns.get(inputs.vpnGatewayId as string) ?? "64512";
+                const state: Record<string, unknown> = { transitGatewayAttachmentId: "", routes: [], vgwTelemetries: [] };
+                for (const n of [1, 2]) {
+                    // AWS-owned outside addresses; offline they come from TEST-NET-1 (192.0.2.0/24).
+                    state[`tunnel${n}Address`] = `192.0.2.${1 + (parseInt(hex(`${id}/${n}`, 4), 16) % 250)}`;
+                    const cidr = inputs[`tunnel${n}InsideCidr`] as string | undefined;
+                    const base = cidr ? cidr.split("/")[0].split(".").map(Number) : [169, 254, 100 + n, 0];
+                    state[`tunnel${n}InsideCidr`] = cidr ?? `${base.join(".")}/30`;
+                    state[`tunnel${n}VgwInsideAddress`] = [...base.slice(0, 3), base[3] + 1].join(".");
+                    state[`tunnel${n}CgwInsideAddress`] = [...base.slice(0, 3), base[3] + 2].join(".");
+                    state[`tunnel${n}BgpAsn`] = asn;
+                    state[`tunnel${n}BgpHoldtime`] = 30;
+                    state[`tunnel${n}PresharedKey`] = inputs[`tunnel${n}PresharedKey`] ?? `generated${hex(`${id}/${n}/psk`, 24)}`;
+                }
+                state.customerGatewayConfiguration = `<vpn_connection id="${id}"/>`;
+                return state;
+            }
+            default:
+                return {};
+        }
+    }
+
+    /** Child resources live under their parent's id in Azure. */
+    azureId(type: string, id: string, inputs: Record<string, unknown>, azureName: string): string {
+        const group = id.split("/providers/")[0];
+        if (type === "azure-native:network:VpnConnection" && inputs.gatewayName) {
+            return `${group}/providers/Microsoft.Network/vpnGateways/${inputs.gatewayName}/vpnConnections/${azureName}`;
+        }
+        if (type === "azure-native:network:HubVirtualNetworkConnection" && inputs.virtualHubName) {
+            return `${group}/providers/Microsoft.Network/virtualHubs/${inputs.virtualHubName}/hubVirtualNetworkConnections/${azureName}`;
+        }
+        return id;
+    }
+
+    azureState(type: string, id: string, inputs: Record<string, unknown>): Record<string, unknown> {
+        switch (type) {
+            case "azure-native:network:VirtualHub":
+                if (typeof inputs.addressPrefix === "string") this.hubPrefixes.set(id, inputs.addressPrefix);
+                return { routingState: "Provisioned", virtualRouterAsn: 65515, virtualRouterIps: this.hubAddresses(inputs.addressPrefix, [68, 69]) };
+            case "azure-native:network:VpnGateway": {
+                const hubId = (inputs.virtualHub as { id?: string } | undefined)?.id ?? "";
+                const [bgp0, bgp1] = this.hubAddresses(this.hubPrefixes.get(hubId), [12, 13]);
+                const [private0, private1] = this.hubAddresses(this.hubPrefixes.get(hubId), [4, 5]);
+                const requested = ((inputs.bgpSettings as { bgpPeeringAddresses?: Array<{ ipconfigurationId?: string; customBgpIpAddresses?: string[] }> } | undefined)?.bgpPeeringAddresses) ?? [];
+                // Azure public IPs; offline from TEST-NET-3 (203.0.113.0/24).
+                const instances = [["Instance0", bgp0, private0], ["Instance1", bgp1, private1]].map(([instance, bgpAddress, privateIp]) => ({
+                    instance,
+                    bgpAddress,
+                    privateIp,
+                    publicIp: `203.0.113.${1 + (parseInt(hex(`${id}/${instance}`, 4), 16) % 250)}`,
+                    custom: requested.find((r) => r.ipconfigurationId === instance)?.customBgpIpAddresses ?? [],
+                }));
+                const bgpSettings = (inputs.bgpSettings ?? {}) as Record<string, unknown>;
+                return {
+                    vpnGatewayScaleUnit: inputs.vpnGatewayScaleUnit ?? 1,
+                    ipConfigurations: instances.map((i) => ({ id: i.instance, publicIpAddress: i.publicIp, privateIpAddress: i.privateIp })),
+                    bgpSettings: {
+                        asn: bgpSettings.asn ?? 65515,
+                        peerWeight: bgpSettings.peerWeight ?? 0,
+                        bgpPeeringAddress: instances.map((i) => i.bgpAddress).join(","),
+                        bgpPeeringAddresses: instances.map((i) => ({
+                            ipconfigurationId: i.instance,
+                            defaultBgpIpAddresses: [i.bgpAddress],
+                            customBgpIpAddresses: i.custom,
+                            tunnelIpAddresses: [i.publicIp, i.privateIp],
+                        })),
+                    },
+                };
+            }
+            case "azure-native:network:VpnSite": {
+                const links = (inputs.vpnSiteLinks as Array<Record<string, unknown>> | undefined) ?? [];
+                return { vpnSiteLinks: links.map((l) => ({ ...l, id: `${id}/vpnSiteLinks/${l.name}`, provisioningState: "Succeeded" })) };
+            }
+            default:
+                return {};
+        }
+    }
+
+    /** Hosts of a hub prefix at the given offsets (Azure puts gateway instances at fixed offsets). */
+    private hubAddresses(prefix: unknown, offsets: number[]): string[] {
+        const base = typeof prefix === "string" ? prefix.split("/")[0].split(".").map(Number) : [10, 0, 0, 0];
+        return offsets.map((o) => [...base.slice(0, 3), base[3] + o].join("."));
     }
 }

@@ -107,6 +107,8 @@ export function renderReport(doc: PlanDocument): string {
     }
     lines.push("");
 
+    lines.push(...renderRouterSheets(doc.outputs.branchRouterSheets));
+
     const cap = doc.cost.cap;
     const capText = cap !== null ? ` against a cap of $${cap.toFixed(2)} (${doc.cost.monthly <= cap ? `${((doc.cost.monthly / cap) * 100).toFixed(0)} % used` : `OVER by $${(doc.cost.monthly - cap).toFixed(2)}`})` : " (no cap set)";
     lines.push(`Monthly cost estimate: $${doc.cost.monthly.toFixed(2)}${capText}`);
@@ -122,10 +124,37 @@ export function renderReport(doc: PlanDocument): string {
     lines.push("");
     lines.push("Outputs:");
     for (const [key, value] of Object.entries(doc.outputs)) {
-        if (key === "addressPlan") continue;
+        if (key === "addressPlan" || key === "branchRouterSheets") continue;
         lines.push(`  ${key}: ${JSON.stringify(value)}`);
     }
     return lines.join("\n");
+}
+
+/** The branch router sheets (stack output `branchRouterSheets`): what each office's router needs. */
+function renderRouterSheets(sheets: unknown): string[] {
+    if (!sheets || typeof sheets !== "object" || Object.keys(sheets).length === 0) return [];
+    type Sheet = {
+        device: string; siteAddress: string; isp: string; linkSpeedMbps: number; siteRanges: string[]; remoteRanges: string[]; branchToBranch: string;
+        hubPeers: Array<{ instance: string; publicIp: string; bgpPeeringAddress: string }> | string;
+        routing: { mode: string; hubAsn?: number; siteAsn?: number; sitePeeringAddress?: string };
+        ipsec: { ikeVersion: string; phase1: { encryption: string; integrity: string; dhGroup: string; lifetimeSeconds: number }; phase2: { encryption: string; integrity: string; pfsGroup: string; lifetimeSeconds: number; lifetimeKilobytes: number } };
+        preSharedKey: string;
+    };
+    const lines = ["Branch router sheets (stack output branchRouterSheets; the pre-shared key is a secret: pulumi stack output --show-secrets)"];
+    for (const [site, sheet] of Object.entries(sheets as Record<string, Sheet>)) {
+        const peers = Array.isArray(sheet.hubPeers) ? sheet.hubPeers.map((p) => `${p.instance} ${p.publicIp} (BGP ${p.bgpPeeringAddress})`).join(", ") : String(sheet.hubPeers);
+        const routing = sheet.routing.mode === "bgp"
+            ? `BGP: site AS${sheet.routing.siteAsn} at ${sheet.routing.sitePeeringAddress}, hub AS${sheet.routing.hubAsn}`
+            : "static";
+        const { phase1, phase2 } = sheet.ipsec;
+        lines.push(`  ${site}: ${sheet.device} at ${sheet.siteAddress} (${sheet.isp}, ${sheet.linkSpeedMbps} Mbps)`);
+        lines.push(`    hub peers: ${peers}`);
+        lines.push(`    routing: ${routing}; site ranges ${sheet.siteRanges.join(", ") || "(BGP only)"}; remote ranges ${sheet.remoteRanges.join(", ")}; branch-to-branch ${sheet.branchToBranch.split(":")[0]}`);
+        lines.push(`    ${sheet.ipsec.ikeVersion} phase 1: ${phase1.encryption}, ${phase1.integrity}, ${phase1.dhGroup}, ${phase1.lifetimeSeconds} s; phase 2 (ESP): ${phase2.encryption}, integrity ${phase2.integrity}, PFS ${phase2.pfsGroup}, ${phase2.lifetimeSeconds} s / ${phase2.lifetimeKilobytes} KB`);
+        lines.push(`    pre-shared key: ${sheet.preSharedKey}`);
+    }
+    lines.push("");
+    return lines;
 }
 
 function renderIpv6(readiness: Ipv6Readiness | null): string[] {

@@ -3,6 +3,7 @@ import { spawnSync } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
+import * as YAML from "yaml";
 import { main } from "../../stacks/plan-cli";
 import { secretPlaceholder } from "../../stacks/plan/stack-file";
 
@@ -93,7 +94,11 @@ describe("offline plan", () => {
 
     it("never prints secret values from the stack file", async () => {
         const ciphertext = "v1:Zm9vYmFyYmF6:c2VjcmV0LWNpcGhlcnRleHQtdGhhdC1tdXN0LW5vdC1sZWFr";
-        const file = tempStackFile((t) => `${t}  landing-zone:vpnPreSharedKeys:\n    head-office:\n      secure: ${ciphertext}\n`);
+        const file = tempStackFile((t) => {
+            const doc = YAML.parse(t);
+            doc.config["landing-zone:vpnPreSharedKeys"] = { "head-office": { secure: ciphertext } };
+            return YAML.stringify(doc);
+        });
         for (const args of [["--config", file, "--json"], ["--config", file]]) {
             const { code, stdout, stderr } = await plan(args);
             assert.ok(code === 0 || code === 1, stderr);

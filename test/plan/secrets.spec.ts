@@ -2,6 +2,7 @@ import { strict as assert } from "assert";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
+import * as YAML from "yaml";
 import { main } from "../../stacks/plan-cli";
 import { PassphraseCrypter, PassphraseError } from "../../stacks/plan/passphrase";
 import { readStackFile, secretPlaceholder, StackFileError } from "../../stacks/plan/stack-file";
@@ -16,12 +17,10 @@ describe("stack secrets (passphrase provider)", function () {
     const crypter = PassphraseCrypter.create(PASSPHRASE);
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), "lz-secrets-"));
     const file = path.join(dir, "Pulumi.sec.yaml");
-    fs.writeFileSync(
-        file,
-        `encryptionsalt: ${crypter.encryptionSalt}\n` +
-            fs.readFileSync(path.join(root, "Pulumi.dev.yaml"), "utf8") +
-            `  landing-zone:vpnPreSharedKeys:\n    head-office:\n      secure: ${crypter.encrypt(PSK)}\n`,
-    );
+    const doc = YAML.parse(fs.readFileSync(path.join(root, "Pulumi.dev.yaml"), "utf8"));
+    doc.encryptionsalt = crypter.encryptionSalt;
+    doc.config["landing-zone:vpnPreSharedKeys"] = { "head-office": { secure: crypter.encrypt(PSK) } };
+    fs.writeFileSync(file, YAML.stringify(doc));
 
     it("round-trips values in Pulumi's format and rejects a wrong passphrase", () => {
         const reopened = PassphraseCrypter.open(PASSPHRASE, crypter.encryptionSalt);

@@ -77,14 +77,15 @@ describe("config: landing-zone:server", () => {
         assert.equal(budget.healthCheckGracePeriodSeconds, 300);
         assert.deepEqual(budget.dataVolume, { sizeGiB: 20, iops: 3000, throughputMiBps: 125, mountPoint: "/srv/data", filesystem: "xfs" });
         assert.deepEqual(budget.failover, { snapshotWaitTimeoutSeconds: 600, volumeWaitTimeoutSeconds: 300, supersededVolumeRetention: 1, logRetentionDays: 30 });
-        const production = resolved((raw) => { raw.server = {}; raw.profile = "production"; }).server!;
+        // The link would need its key seed; this test is about the server defaults.
+        const production = resolved((raw) => { raw.server = {}; raw.profile = "production"; raw.wan.crossCloudLink = false; }).server!;
         assert.equal(production.market, "on-demand");
         assert.equal(production.capacityRebalance, false);
         assert.equal(production.elasticIp, true);
         assert.deepEqual(production.snapshots, { intervalHours: 1, retainCount: 72, startTime: "03:00" });
         for (const type of production.instanceTypes) assert.equal(instanceArchitecture(type), "arm64");
         // Private subnets: no Elastic IP by default even in production (it could not be reached).
-        assert.equal(resolved((raw) => { raw.server = { subnetTier: "private" }; raw.profile = "production"; }).server!.elasticIp, false);
+        assert.equal(resolved((raw) => { raw.server = { subnetTier: "private" }; raw.profile = "production"; raw.wan.crossCloudLink = false; }).server!.elasticIp, false);
         assert.equal(resolved((raw) => { delete raw.server; }).server, undefined, "no block, no tier");
     });
 

@@ -1,0 +1,141 @@
+/**
+ * `npx ts-node --transpile-only bench/wan-sites.ts [--sizes 10,100,500] [--node-flags "..."] [--json]`
+ *
+ * Plan time and peak memory of the real offline plan (runPlan, then the
+ * report) for synthetic prod stacks with N branch sites (cross-cloud link
+ * on). Each size runs in its own child process, so module loading and the
+ * peak RSS belong to that size alone. Stack files are written to a temp dir
+ * with `secure:` placeholders for the keys, as a real stack would carry them.
+ * Target: linear in N, 500 sites under 10 s.
+ *
+ * `--node-flags` passes flags to the children's node, to measure what the
+ * plan would cost with them: Pulumi's SDK records a stack trace on every
+ * internal promise, which ts-node's source-map support rewrites
+ * (`--stack-trace-limit=0` skips that), and the garbage it makes keeps the
+ * young-generation collector busy (`--max-semi-space-size=64` eases that).
+ */
+import { execFileSync } from "child_process";
+import { randomBytes } from "crypto";
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
+import * as YAML from "yaml";
+
+const ROOT = path.join(__dirname, "..");
+const TARGET_500_MS = 10_000;
+
+interface Sample {
+    sites: number;
+    resources: number;
+    /** Program start to report rendered, without process start-up (ms). */
+    planMs: number;
+    /** CPU time (user + system) of the child (ms); steadier than wall time on a busy machine. */
+    cpuMs: number;
+    /** Child process wall time, including Node and module start-up (ms). */
+    processMs: number;
+    maxRssMb: number;
+    heapUsedMb: number;
+}
+
+/** A prod-shaped stack file with `count` branch sites, every tenth with BGP. */
+export function syntheticStack(count: number): string {
+    const base = YAML.parse(fs.readFileSync(path.join(ROOT, "Pulumi.prod.yaml"), "utf8")) as { config: Record<string, unknown> };
+    const ciphertext = () => ({ secure: `v1:${randomBytes(12).toString("base64")}:${randomBytes(48).toString("base64")}` });
+    const sites = [];
+    const keys: Record<string, unknown> = {};
+    for (let i = 0; i < count; i++) {
+        const name = `branch-${String(i).padStart(4, "0")}`;
+        // 172.16.0.0/12 holds 4096 /24s, clear of the prod VPC, VNets and hub.
+        const third = `${16 + (i >> 8)}.${i & 255}`;
+        sites.push({
+            name,
+            publicIp: `20.${(i >> 16) & 255}.${Math.floor(i / 250) % 256}.${(i % 250) + 1}`,
+            addressSpaces: [`172.${third}.0/24`],
+            ...(i % 10 === 0 ? { bgp: { asn: 65000 + i, peeringAddress: `172.${third}.1` } } : {}),
+            device: { vendor: "MikroTik", model: "RB5009" },
+            linkSpeedMbps: 100,
+            ispName: "Synthetic ISP",
+        });
+        keys[name] = ciphertext();
+    }
+    base.config["landing-zone:sites"] = sites;
+    base.config["landing-zone:vpnPreSharedKeys"] = keys;
+    return YAML.stringify(base);
+}
+
+async function child(count: number, file: string): Promise<void> {
+    const start = process.hrtime.bigint();
+    const { readStackFile } = await import("../stacks/plan/stack-file");
+    const { runPlan } = await import("../stacks/plan/run");
+    const { buildPlanDocument, renderReport } = await import("../stacks/plan/report");
+    const result = await runPlan("prod", readStackFile(file));
+    if (!result.ok) throw new Error(result.problems.join("\n"));
+    const report = renderReport(buildPlanDocument(result.run));
+    const planMs = Number(process.hrtime.bigint() - start) / 1e6;
+    const sample: Omit<Sample, "processMs"> = {
+        sites: count,
+        resources: result.run.resources.length,
+        planMs,
+        cpuMs: (process.cpuUsage().user + process.cpuUsage().system) / 1000,
+        maxRssMb: process.resourceUsage().maxRSS / 1024,
+        heapUsedMb: process.memoryUsage().heapUsed / 2 ** 20,
+    };
+    if (report.length === 0) throw new Error("empty report");
+    process.stdout.write(`${JSON.stringify(sample)}\n`);
+}
+
+function parent(sizes: number[], json: boolean, nodeFlags: string[]): void {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "wan-bench-"));
+    const samples: Sample[] = [];
+    try {
+        for (const size of sizes) {
+            const file = path.join(dir, `Pulumi.bench-${size}.yaml`);
+            fs.writeFileSync(file, syntheticStack(size));
+            const started = Date.now();
+            const out = execFileSync(process.execPath, [...nodeFlags, "-r", "ts-node/register/transpile-only", __filename, "--child", String(size), file], {
+                cwd: ROOT,
+                encoding: "utf8",
+                maxBuffer: 64 * 2 ** 20,
+            });
+            const processMs = Date.now() - started;
+            const last = out.trim().split("\n").pop()!;
+            samples.push({ ...(JSON.parse(last) as Omit<Sample, "processMs">), processMs });
+        }
+    } finally {
+        fs.rmSync(dir, { recursive: true, force: true });
+    }
+    if (json) {
+        process.stdout.write(`${JSON.stringify(samples, null, 2)}\n`);
+        return;
+    }
+    const rows = samples.map((s) => [String(s.sites), String(s.resources), s.planMs.toFixed(0), s.cpuMs.toFixed(0), s.processMs.toFixed(0), s.maxRssMb.toFixed(0), s.heapUsedMb.toFixed(0)]);
+    const header = ["sites", "resources", "plan ms", "cpu ms", "process ms", "max RSS MB", "heap MB"];
+    const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
+    for (const r of [header, ...rows]) process.stdout.write(`${r.map((c, i) => c.padStart(widths[i])).join("  ")}\n`);
+    for (let i = 1; i < samples.length; i++) {
+        const a = samples[i - 1];
+        const b = samples[i];
+        process.stdout.write(`  ${a.sites}→${b.sites} sites: ${((b.planMs - a.planMs) / (b.sites - a.sites)).toFixed(2)} ms (${((b.cpuMs - a.cpuMs) / (b.sites - a.sites)).toFixed(2)} ms CPU) and ${((b.maxRssMb - a.maxRssMb) / (b.sites - a.sites)).toFixed(2)} MB RSS per added site\n`);
+    }
+    if (nodeFlags.length > 0) process.stdout.write(`(children ran with node ${nodeFlags.join(" ")})\n`);
+    const s500 = samples.find((s) => s.sites === 500);
+    if (s500) process.stdout.write(`500 sites: ${(s500.planMs / 1000).toFixed(1)} s plan (target < ${TARGET_500_MS / 1000} s): ${s500.planMs < TARGET_500_MS ? "met" : "MISSED"}\n`);
+}
+
+if (require.main === module) {
+    const args = process.argv.slice(2);
+    if (args[0] === "--child") {
+        child(Number(args[1]), args[2]).then(
+            () => process.exit(0),
+            (err) => {
+                process.stderr.write(`${(err as Error).stack ?? err}\n`);
+                process.exit(1);
+            },
+        );
+    } else {
+        const sizesArg = args.indexOf("--sizes");
+        const sizes = sizesArg >= 0 ? args[sizesArg + 1].split(",").map(Number) : [10, 100, 500];
+        const flagsArg = args.indexOf("--node-flags");
+        parent(sizes, args.includes("--json"), flagsArg >= 0 ? args[flagsArg + 1].split(/\s+/).filter(Boolean) : []);
+    }
+}

@@ -1,0 +1,87 @@
+/**
+ * Shared helpers for the WAN specs: the real stack files, run through the
+ * real offline plan, with optional edits to their config.
+ */
+import * as path from "path";
+import { buildPlanDocument, PlanDocument } from "../../stacks/plan/report";
+import { PlannedResource, PlanRun, runPlan } from "../../stacks/plan/run";
+import { readStackFile, StackConfig } from "../../stacks/plan/stack-file";
+
+export const ROOT = path.join(__dirname, "..", "..");
+
+export function stackConfig(stack: "dev" | "prod"): StackConfig {
+    return readStackFile(path.join(ROOT, `Pulumi.${stack}.yaml`));
+}
+
+/** The config without the namespace, objects parsed, as resolveConfig takes it. */
+export function rawConfig(stack: "dev" | "prod"): Record<string, unknown> {
+    const raw: Record<string, unknown> = {};
+    for (const [key, value] of Object.entries(stackConfig(stack).config)) {
+        const [, ...rest] = key.split(":");
+        try {
+            raw[rest.join(":")] = JSON.parse(value);
+        } catch {
+            raw[rest.join(":")] = value;
+        }
+    }
+    return raw;
+}
+
+/** A copy of a stack's config with `edit` applied to the parsed values (keys without the namespace). */
+export function editedStack(stack: "dev" | "prod", edit: (raw: Record<string, unknown>) => void): StackConfig {
+    const base = stackConfig(stack);
+    const raw = rawConfig(stack);
+    edit(raw);
+    const config: Record<string, string> = {};
+    for (const [key, value] of Object.entries(raw)) config[`landing-zone:${key}`] = typeof value === "string" ? value : JSON.stringify(value);
+    return { ...base, config, secretKeys: base.secretKeys.filter((k) => k in config) };
+}
+
+export interface Planned {
+    run: PlanRun;
+    doc: PlanDocument;
+    ofType(type: string): PlannedResource[];
+    one(type: string, name: string): PlannedResource;
+}
+
+export async function plan(stack: "dev" | "prod", config: StackConfig = stackConfig(stack)): Promise<Planned> {
+    const result = await runPlan(stack, config);
+    if (!result.ok) throw new Error(`plan of ${stack} failed:\n${result.problems.join("\n")}`);
+    const run = result.run;
+    return {
+        run,
+        doc: buildPlanDocument(run),
+        ofType: (type) => run.resources.filter((r) => r.type === type),
+        one: (type, name) => {
+            const found = run.resources.find((r) => r.type === type && r.name === name);
+            if (!found) throw new Error(`no ${type} named ${name}`);
+            return found;
+        },
+    };
+}
+
+const cache = new Map<string, Promise<Planned>>();
+/** The plan of an unedited stack file, computed once per test process. */
+export function planOf(stack: "dev" | "prod"): Promise<Planned> {
+    if (!cache.has(stack)) cache.set(stack, plan(stack));
+    return cache.get(stack)!;
+}
+
+export const T = {
+    virtualWan: "azure-native:network:VirtualWan",
+    virtualHub: "azure-native:network:VirtualHub",
+    vpnGateway: "azure-native:network:VpnGateway",
+    vpnSite: "azure-native:network:VpnSite",
+    vpnConnection: "azure-native:network:VpnConnection",
+    hubConnection: "azure-native:network:HubVirtualNetworkConnection",
+    vnet: "azure-native:network:VirtualNetwork",
+    awsVgw: "aws:ec2/vpnGateway:VpnGateway",
+    awsPropagation: "aws:ec2/vpnGatewayRoutePropagation:VpnGatewayRoutePropagation",
+    awsCgw: "aws:ec2/customerGateway:CustomerGateway",
+    awsVpn: "aws:ec2/vpnConnection:VpnConnection",
+    awsRouteTable: "aws:ec2/routeTable:RouteTable",
+} as const;
+
+/** Loose access to nested plan inputs. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export type Loose = any;
