@@ -4,7 +4,7 @@
  * build was made by the config and the planner.
  */
 import * as aws from "@pulumi/aws";
-import * as azure from "@pulumi/azure-native";
+import { Provider as AzureNativeProvider } from "@pulumi/azure-native/provider";
 import { AddressPlan } from "../components/addressing";
 import { DualStackVpc } from "../components/aws/dual-stack-vpc";
 import { MultiAzServer } from "../components/aws/multi-az-server";
@@ -25,7 +25,7 @@ export const SPOKE_IPV4_ONLY_REASON =
 
 export interface LandingZone {
     awsProvider: aws.Provider;
-    azureProvider: azure.Provider;
+    azureProvider: AzureNativeProvider;
     vpc: DualStackVpc;
     vnet: DualStackVnet;
     spoke?: DualStackVnet;
@@ -47,7 +47,7 @@ export function defaultTags(config: LandingZoneConfig): Record<string, string> {
 export function buildLandingZone(config: LandingZoneConfig, plan: AddressPlan, wanSecrets?: WanSecrets): LandingZone {
     const tags = defaultTags(config);
     const awsProvider = new aws.Provider("aws", { region: config.aws.region as aws.Region, defaultTags: { tags } });
-    const azureProvider = new azure.Provider("azure", { location: config.azure.location });
+    const azureProvider = new AzureNativeProvider("azure", { location: config.azure.location });
 
     const vpc = new DualStackVpc(`${config.environment}`, {
         ipv4Cidr: plan.aws.vpcIpv4Cidr,
@@ -163,7 +163,7 @@ export interface WanResources {
 export function buildWan(
     config: LandingZoneConfig,
     plan: AddressPlan,
-    base: { awsProvider: aws.Provider; azureProvider: azure.Provider; vpc: DualStackVpc; vnet: DualStackVnet; spoke?: DualStackVnet },
+    base: { awsProvider: aws.Provider; azureProvider: AzureNativeProvider; vpc: DualStackVpc; vnet: DualStackVnet; spoke?: DualStackVnet },
     secrets?: WanSecrets,
 ): WanResources | undefined {
     if (!config.wan || !plan.hub) return undefined;

@@ -89,11 +89,20 @@ export async function runPlan(stack: string, stackConfig: StackConfig, project =
         return register(req, callback);
     };
 
-    // Imported here, after the mocks are in place, so provider modules bind to them.
-    const { landingZoneProgram } = await import("../program");
-    const outputs = landingZoneProgram();
-    const resolvedOutputs = redact(await resolveDeep(outputs)) as Record<string, unknown>;
-    await settle(() => resources.length);
+    // The SDK records a stack trace for every internal promise (for leak
+    // reports a mock run never prints); formatting them dominated plan time.
+    const stackTraceLimit = Error.stackTraceLimit;
+    Error.stackTraceLimit = 0;
+    let resolvedOutputs: Record<string, unknown>;
+    try {
+        // Imported here, after the mocks are in place, so provider modules bind to them.
+        const { landingZoneProgram } = await import("../program");
+        const outputs = landingZoneProgram();
+        resolvedOutputs = redact(await resolveDeep(outputs)) as Record<string, unknown>;
+        await settle(() => resources.length);
+    } finally {
+        Error.stackTraceLimit = stackTraceLimit;
+    }
     return { ok: true, run: { stack, config: validated.config, addressPlan: planAddresses(addressingInputOf(validated.config)), resources, outputs: resolvedOutputs } };
 }
 

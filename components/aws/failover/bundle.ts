@@ -18,7 +18,13 @@ export interface BundleOptions {
     externalSdk?: boolean;
 }
 
+/** Bundles are pure functions of the source, so one per process is enough (the plan and tests build several stacks). */
+const cache = new Map<boolean, { code: string; bytes: number }>();
+
 export function bundleHandler(opts: BundleOptions = {}): { code: string; bytes: number } {
+    const key = !!opts.externalSdk;
+    const cached = cache.get(key);
+    if (cached) return cached;
     const result = buildSync({
         entryPoints: [HANDLER_ENTRY],
         bundle: true,
@@ -38,5 +44,7 @@ export function bundleHandler(opts: BundleOptions = {}): { code: string; bytes: 
     });
     const file = result.outputFiles[0];
     if (file === undefined) throw new Error("esbuild produced no output for the failover handler");
-    return { code: file.text, bytes: file.contents.byteLength };
+    const bundle = { code: file.text, bytes: file.contents.byteLength };
+    cache.set(key, bundle);
+    return bundle;
 }

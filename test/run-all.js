@@ -1,0 +1,33 @@
+#!/usr/bin/env node
+// `npm test`: the type-check of the whole tree and the mocha specs, run side
+// by side (they share nothing, and the machine has more than one core).
+// The type-check's output is printed after mocha's; either failing fails the run.
+"use strict";
+const { spawn } = require("child_process");
+const path = require("path");
+
+const root = path.join(__dirname, "..");
+const bin = (name) => path.join(root, "node_modules", ".bin", name);
+
+function run(command, args, { buffer }) {
+    return new Promise((resolve) => {
+        const child = spawn(command, args, { cwd: root, stdio: buffer ? ["ignore", "pipe", "pipe"] : "inherit" });
+        let output = "";
+        if (buffer) {
+            child.stdout.on("data", (d) => (output += d));
+            child.stderr.on("data", (d) => (output += d));
+        }
+        child.on("close", (code, signal) => resolve({ code: code ?? (signal ? 1 : 0), output }));
+    });
+}
+
+(async () => {
+    const started = Date.now();
+    // Incremental: a warm checkout re-checks only what changed (the cache lives in node_modules/.cache).
+    const typecheck = run(bin("tsc"), ["--noEmit", "-p", "tsconfig.json", "--incremental", "--tsBuildInfoFile", path.join("node_modules", ".cache", "landing-zone", "tsc.tsbuildinfo")], { buffer: true });
+    const mocha = await run(bin("mocha"), process.argv.slice(2), { buffer: false });
+    const tsc = await typecheck;
+    if (tsc.output.trim()) process.stdout.write(`\ntsc --noEmit:\n${tsc.output}`);
+    process.stdout.write(`\ntype-check: ${tsc.code === 0 ? "ok" : "FAILED"}; mocha: ${mocha.code === 0 ? "ok" : "FAILED"} (${((Date.now() - started) / 1000).toFixed(1)} s)\n`);
+    process.exit(tsc.code !== 0 ? tsc.code : mocha.code);
+})();
