@@ -6,5 +6,6 @@ process.on("exit", () => {
     const out = process.env.LZ_MEASURE_OUT;
     if (!out) return;
     const ms = Number(process.hrtime.bigint() - start) / 1e6;
-    fs.writeFileSync(out, JSON.stringify({ ms, maxRssMiB: process.resourceUsage().maxRSS / 1024 }));
+    const usage = process.resourceUsage();
+    fs.writeFileSync(out, JSON.stringify({ ms, maxRssMiB: usage.maxRSS / 1024, cpuMs: (usage.userCPUTime + usage.systemCPUTime) / 1000 }));
 });

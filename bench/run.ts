@@ -6,6 +6,9 @@
  *  2. The address planner on synthetic configs (6 AZs; 10/100/1,000 branch sites).
  *     Target: 1,000 sites under 200 ms, no worse than linear.
  *  3. The README's test command on a warm checkout (skip with --no-test). Target: < 20 s.
+ *  Then the other issues' benchmarks, each in its own process (skip with --only-foundation):
+ *  the failover Lambda bundle and API calls per case, plan time for 10/100/500 WAN
+ *  branch sites, policy evaluation per resource and on 5,000 resources, and the estimator.
  * Each process measurement is the median of several runs (--runs N, default 5).
  */
 import { spawnSync } from "child_process";
@@ -47,7 +50,8 @@ const floorScript = `require("@pulumi/pulumi"); require("@pulumi/aws"); require(
 
 console.log(`# Benchmarks (${os.cpus().length} cores, node ${process.version}, median of ${runs})\n`);
 const floor = repeat(runs, () => measureNode(["-e", floorScript]));
-const planDev = repeat(runs, () => measureNode(["stacks/plan/launch.js", "--stack", "dev", "--json"]));
+const PLAN_NODE_FLAGS = ["--max-semi-space-size=128", "--min-semi-space-size=64"]; // as package.json's plan script
+const planDev = repeat(runs, () => measureNode([...PLAN_NODE_FLAGS, "stacks/plan/launch.js", "--stack", "dev", "--json"]));
 console.log("## plan --stack dev --json vs. the floor (load @pulumi/pulumi, @pulumi/aws, azure-native modules)");
 console.log(`| process | wall ms | peak RSS MiB |\n|---|---|---|`);
 console.log(`| floor | ${floor.ms.toFixed(0)} | ${floor.maxRssMiB.toFixed(0)} |`);
@@ -89,4 +93,17 @@ if (!args.includes("--no-test")) {
     const ms = performance.now() - t0;
     const summary = (test.stdout.match(/\d+ passing[^\n]*/) ?? ["?"])[0];
     console.log(`npm test: ${(ms / 1000).toFixed(1)} s, exit ${test.status}, ${summary} (target < 20 s)\n`);
+}
+
+if (!args.includes("--only-foundation")) {
+    for (const [title, script] of [
+        ["Failover Lambda: bundle size and AWS API calls per case", "bench/failover-bundle.ts"],
+        ["WAN: offline plan of 10/100/500 branch sites (target linear, 500 under 10 s)", "bench/wan-sites.ts"],
+        ["Policy pack: evaluation time (target linear, 5,000 resources under 2 s)", "bench/policy.ts"],
+        ["Cost estimator on 5,000 resources", "bench/cost.ts"],
+    ]) {
+        console.log(`## ${title}`);
+        const result = spawnSync(process.execPath, ["-r", "ts-node/register/transpile-only", script], { cwd: root, encoding: "utf8", maxBuffer: 64 * 1024 * 1024 });
+        console.log((result.stdout || result.stderr).trim().split("\n").filter((l) => !/NodeVersionSupportWarning|a\.co\/|node >=22|upgrade to node|receiving updates|^\(Use|^$|versions published|will require/.test(l)).join("\n"), "\n");
+    }
 }

@@ -108,7 +108,7 @@ function policyEnvironment(environment: string, profile: "budget" | "production"
 
 if (require.main === module) {
     main(process.argv.slice(2)).then(
-        (code) => process.exit(code),
+        (code) => process.stdout.write("", () => process.exit(code)),
         (err) => {
             process.stderr.write(`plan failed: ${(err as Error).stack ?? err}\n`);
             process.exit(3);

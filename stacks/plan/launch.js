@@ -40,7 +40,8 @@ function keepDirname() {
 }
 
 built.then(() => require(outfile).main(process.argv.slice(2))).then(
-    (code) => process.exit(code),
+    // Exit only once stdout has drained: a pipe (| jq) would otherwise lose the JSON's tail.
+    (code) => process.stdout.write("", () => process.exit(code)),
     (err) => {
         process.stderr.write(`plan failed: ${(err && err.stack) || err}\n`);
         process.exit(3);
