@@ -1,0 +1,128 @@
+/**
+ * Deliberately bad stacks, each through the real offline plan (`main` of the
+ * plan command: config → program under mocks → cost → policies → exit
+ * status), each failing the policy named for it. Two settings the config
+ * cannot express at all (IMDSv1, a key the validator would refuse) are
+ * planned from the real stack and then edited the way a hand-written
+ * program would differ, then judged by the same policies.
+ */
+import { strict as assert } from "assert";
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
+import * as YAML from "yaml";
+import { runPoliciesOffline } from "../../policy/offline";
+import { main } from "../../stacks/plan-cli";
+import { runPlan } from "../../stacks/plan/run";
+import { readStackFile } from "../../stacks/plan/stack-file";
+
+const root = path.join(__dirname, "..", "..");
+
+function stackFile(stack: "dev" | "prod", edit: (config: Record<string, any>) => void): string {
+    const doc = YAML.parse(fs.readFileSync(path.join(root, `Pulumi.${stack}.yaml`), "utf8"));
+    edit(doc.config);
+    const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "lz-bad-")), `Pulumi.${stack}.yaml`);
+    fs.writeFileSync(file, YAML.stringify(doc));
+    return file;
+}
+
+async function planJson(stack: string, file: string): Promise<{ code: number; doc: any; stderr: string }> {
+    let stdout = "";
+    let stderr = "";
+    const out = process.stdout.write.bind(process.stdout);
+    const err = process.stderr.write.bind(process.stderr);
+    process.stdout.write = ((c: string) => ((stdout += c), true)) as typeof process.stdout.write;
+    process.stderr.write = ((c: string) => ((stderr += c), true)) as typeof process.stderr.write;
+    try {
+        const code = await main(["--stack", stack, "--config", file, "--json"]);
+        return { code, doc: stdout ? JSON.parse(stdout) : undefined, stderr };
+    } finally {
+        process.stdout.write = out;
+        process.stderr.write = err;
+    }
+}
+
+function mandatoryPolicies(doc: any): string[] {
+    return doc.policies.violations.filter((v: any) => v.level === "mandatory").map((v: any) => v.policy);
+}
+
+describe("bad stacks fail the named policy through the offline plan", function () {
+    this.timeout(60000);
+
+    it("an IPv4-only network without the platform reason fails ipv6-exemption-verified (exit 1)", async () => {
+        // No hub: the spoke keeps its IPv4-only tag, but nothing attaches it to Virtual WAN.
+        const { code, doc } = await planJson("dev", stackFile("dev", (c) => {
+            delete c["landing-zone:wan"];
+            delete c["landing-zone:sites"];
+            delete c["landing-zone:vpnPreSharedKeys"];
+        }));
+        assert.equal(code, 1);
+        const v = doc.policies.violations.filter((x: any) => x.policy === "ipv6-exemption-verified" && x.level === "mandatory");
+        assert.ok(v.some((x: any) => x.resource.endsWith("::dev-spoke-vnet")), JSON.stringify(doc.policies));
+    });
+
+    it("a NAT gateway in dev fails cost-no-nat-gateway (exit 1)", async () => {
+        const { code, doc } = await planJson("dev", stackFile("dev", (c) => (c["landing-zone:aws"].natGateway = true)));
+        assert.equal(code, 1);
+        assert.deepEqual([...new Set(mandatoryPolicies(doc))], ["cost-no-nat-gateway"]);
+    });
+
+    it("an over-cap prod fails cost-monthly-cap with the real estimate (exit 1)", async () => {
+        const { code, doc } = await planJson("prod", stackFile("prod", (c) => (c["landing-zone:monthlyCostCapUsd"] = 600)));
+        assert.equal(code, 1);
+        assert.ok(doc.cost.monthly > 600);
+        const cap = doc.policies.violations.find((v: any) => v.policy === "cost-monthly-cap");
+        assert.equal(cap.level, "mandatory");
+        assert.match(cap.message, /over this environment's cap of \$600\.00/);
+        assert.match(cap.message, /VpnGateway/, "names the top cost lines");
+    });
+
+    it("SSH open to ::/0 fails security-no-open-admin-ports on both families (exit 1)", async () => {
+        const { code, doc } = await planJson("dev", stackFile("dev", (c) => c["landing-zone:azure"].vnet.subnets[1].allowInbound = [{ name: "ssh", protocol: "Tcp", ports: 22 }]));
+        assert.equal(code, 1);
+        const ssh = doc.policies.violations.filter((v: any) => v.policy === "security-no-open-admin-ports");
+        assert.ok(ssh.some((v: any) => /::\/0/.test(v.message)), JSON.stringify(ssh));
+        assert.ok(ssh.some((v: any) => /0\.0\.0\.0\/0/.test(v.message)));
+    });
+
+    it("the server tier refuses port 22 in config before anything is planned (exit 2)", async () => {
+        const { code, stderr } = await planJson("dev", stackFile("dev", (c) => c["landing-zone:server"].ingress.push({ name: "ssh", protocol: "tcp", ports: 22 })));
+        assert.equal(code, 2);
+        assert.match(stderr, /^landing-zone:server\.ingress\[2\]/m);
+    });
+
+    it("a short pre-shared key is a config error naming the site (exit 2)", async () => {
+        // Plaintext in the file only for the test: the validator sees the key's length.
+        const { code, stderr } = await planJson("dev", stackFile("dev", (c) => (c["landing-zone:vpnPreSharedKeys"] = { "head-office": "short-key" })));
+        assert.equal(code, 2);
+        assert.match(stderr, /^landing-zone:vpnPreSharedKeys\.head-office: .*20/m);
+    });
+
+    describe("what the config cannot express, judged by the same policies", () => {
+        it("IMDSv1 on the launch template fails security-imdsv2", async () => {
+            const result = await runPlan("dev", readStackFile(path.join(root, "Pulumi.dev.yaml")));
+            assert.ok(result.ok);
+            const resources = result.run.resources.map((r) =>
+                r.type === "aws:ec2/launchTemplate:LaunchTemplate"
+                    ? { ...r, inputs: { ...r.inputs, metadataOptions: { ...(r.inputs.metadataOptions as object), httpTokens: "optional" } } }
+                    : r,
+            );
+            const before = await runPoliciesOffline(result.run.resources, { env: "dev" });
+            assert.ok(!before.violations.some((v) => v.policy === "security-imdsv2"), "the real template requires IMDSv2");
+            const after = await runPoliciesOffline(resources, { env: "dev" });
+            assert.ok(after.violations.some((v) => v.policy === "security-imdsv2" && v.level === "mandatory"));
+        });
+
+        it("a secret pre-shared key shorter than 20 characters fails security-vpn-ipsec", async () => {
+            const result = await runPlan("dev", readStackFile(path.join(root, "Pulumi.dev.yaml")));
+            assert.ok(result.ok);
+            const connection = result.run.resources.find((r) => r.type === "azure-native:network:VpnConnection")!;
+            assert.equal((connection.inputs.vpnLinkConnections as any[])[0].sharedKey, "[secret]", "the plan never shows the key");
+            const lengths = (n: number) => (r: any, p: string) => (r.urn === connection.urn && p.endsWith("sharedKey") ? n : r.secretLengths?.[p]);
+            const ok = await runPoliciesOffline(result.run.resources, { env: "dev", secretLength: lengths(32) });
+            assert.ok(!ok.violations.some((v) => v.policy === "security-vpn-ipsec"), JSON.stringify(ok.violations));
+            const short = await runPoliciesOffline(result.run.resources, { env: "dev", secretLength: lengths(8) });
+            assert.ok(short.violations.some((v) => v.policy === "security-vpn-ipsec" && v.level === "mandatory" && /20/.test(v.message)), JSON.stringify(short.violations));
+        });
+    });
+});
