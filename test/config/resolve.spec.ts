@@ -1,21 +1,8 @@
 import { strict as assert } from "assert";
-import { readStackFile } from "../../stacks/plan/stack-file";
 import { resolveConfig } from "../../stacks/config/resolve";
-import * as path from "path";
+import { rawConfigOf } from "../helpers/stacks";
 
-/** The dev stack file's config, as the program sees it (keys without the namespace, values parsed). */
-function devRaw(): Record<string, any> {
-    const { config } = readStackFile(path.join(__dirname, "..", "..", "Pulumi.dev.yaml"));
-    const raw: Record<string, any> = {};
-    for (const [key, value] of Object.entries(config)) {
-        try {
-            raw[key.split(":")[1]] = JSON.parse(value);
-        } catch {
-            raw[key.split(":")[1]] = value;
-        }
-    }
-    return raw;
-}
+const devRaw = () => rawConfigOf("dev");
 
 function problemsOf(mutate: (raw: Record<string, any>) => void): string[] {
     const raw = devRaw();
@@ -42,11 +29,7 @@ describe("config validation", () => {
         assert.equal(dev.config.aws.natGateway, false);
         assert.equal(dev.config.wan!.type, "Basic");
         assert.equal(dev.config.wan!.crossCloudLink, false);
-        const prodRaw: Record<string, any> = {};
-        for (const [key, value] of Object.entries(readStackFile(path.join(__dirname, "..", "..", "Pulumi.prod.yaml")).config)) {
-            try { prodRaw[key.split(":")[1]] = JSON.parse(value); } catch { prodRaw[key.split(":")[1]] = value; }
-        }
-        const prod = resolveConfig(prodRaw);
+        const prod = resolveConfig(rawConfigOf("prod"));
         assert.ok(prod.ok, JSON.stringify(prod));
         assert.equal(prod.config.profile, "production");
         assert.equal(prod.config.wan!.type, "Standard");

@@ -6,24 +6,14 @@ import * as path from "path";
 import * as YAML from "yaml";
 import { main } from "../../stacks/plan-cli";
 import { secretPlaceholder } from "../../stacks/plan/stack-file";
+import { captureOutput } from "../helpers/stacks";
 
 const root = path.join(__dirname, "..", "..");
 
 /** Runs the CLI in-process, capturing what it writes. */
 async function plan(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-    let stdout = "";
-    let stderr = "";
-    const out = process.stdout.write.bind(process.stdout);
-    const err = process.stderr.write.bind(process.stderr);
-    process.stdout.write = ((chunk: string) => ((stdout += chunk), true)) as typeof process.stdout.write;
-    process.stderr.write = ((chunk: string) => ((stderr += chunk), true)) as typeof process.stderr.write;
-    try {
-        const code = await main(args);
-        return { code, stdout, stderr };
-    } finally {
-        process.stdout.write = out;
-        process.stderr.write = err;
-    }
+    const { result, stdout, stderr } = await captureOutput(() => main(args));
+    return { code: result, stdout, stderr };
 }
 
 function tempStackFile(edit: (text: string) => string): string {

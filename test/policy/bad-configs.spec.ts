@@ -7,39 +7,18 @@
  * program would differ, then judged by the same policies.
  */
 import { strict as assert } from "assert";
-import * as fs from "fs";
-import * as os from "os";
 import * as path from "path";
-import * as YAML from "yaml";
 import { runPoliciesOffline } from "../../policy/offline";
 import { main } from "../../stacks/plan-cli";
 import { runPlan } from "../../stacks/plan/run";
 import { readStackFile } from "../../stacks/plan/stack-file";
+import { captureOutput, editedStackFile } from "../helpers/stacks";
 
 const root = path.join(__dirname, "..", "..");
 
-function stackFile(stack: "dev" | "prod", edit: (config: Record<string, any>) => void): string {
-    const doc = YAML.parse(fs.readFileSync(path.join(root, `Pulumi.${stack}.yaml`), "utf8"));
-    edit(doc.config);
-    const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "lz-bad-")), `Pulumi.${stack}.yaml`);
-    fs.writeFileSync(file, YAML.stringify(doc));
-    return file;
-}
-
 async function planJson(stack: string, file: string): Promise<{ code: number; doc: any; stderr: string }> {
-    let stdout = "";
-    let stderr = "";
-    const out = process.stdout.write.bind(process.stdout);
-    const err = process.stderr.write.bind(process.stderr);
-    process.stdout.write = ((c: string) => ((stdout += c), true)) as typeof process.stdout.write;
-    process.stderr.write = ((c: string) => ((stderr += c), true)) as typeof process.stderr.write;
-    try {
-        const code = await main(["--stack", stack, "--config", file, "--json"]);
-        return { code, doc: stdout ? JSON.parse(stdout) : undefined, stderr };
-    } finally {
-        process.stdout.write = out;
-        process.stderr.write = err;
-    }
+    const { result, stdout, stderr } = await captureOutput(() => main(["--stack", stack, "--config", file, "--json"]));
+    return { code: result, doc: stdout ? JSON.parse(stdout) : undefined, stderr };
 }
 
 function mandatoryPolicies(doc: any): string[] {
@@ -51,7 +30,7 @@ describe("bad stacks fail the named policy through the offline plan", function (
 
     it("an IPv4-only network without the platform reason fails ipv6-exemption-verified (exit 1)", async () => {
         // No hub: the spoke keeps its IPv4-only tag, but nothing attaches it to Virtual WAN.
-        const { code, doc } = await planJson("dev", stackFile("dev", (c) => {
+        const { code, doc } = await planJson("dev", editedStackFile("dev", (c) => {
             delete c["landing-zone:wan"];
             delete c["landing-zone:sites"];
             delete c["landing-zone:vpnPreSharedKeys"];
@@ -62,13 +41,13 @@ describe("bad stacks fail the named policy through the offline plan", function (
     });
 
     it("a NAT gateway in dev fails cost-no-nat-gateway (exit 1)", async () => {
-        const { code, doc } = await planJson("dev", stackFile("dev", (c) => (c["landing-zone:aws"].natGateway = true)));
+        const { code, doc } = await planJson("dev", editedStackFile("dev", (c) => (c["landing-zone:aws"].natGateway = true)));
         assert.equal(code, 1);
         assert.deepEqual([...new Set(mandatoryPolicies(doc))], ["cost-no-nat-gateway"]);
     });
 
     it("an over-cap prod fails cost-monthly-cap with the real estimate (exit 1)", async () => {
-        const { code, doc } = await planJson("prod", stackFile("prod", (c) => (c["landing-zone:monthlyCostCapUsd"] = 600)));
+        const { code, doc } = await planJson("prod", editedStackFile("prod", (c) => (c["landing-zone:monthlyCostCapUsd"] = 600)));
         assert.equal(code, 1);
         assert.ok(doc.cost.monthly > 600);
         const cap = doc.policies.violations.find((v: any) => v.policy === "cost-monthly-cap");
@@ -78,7 +57,7 @@ describe("bad stacks fail the named policy through the offline plan", function (
     });
 
     it("SSH open to ::/0 fails security-no-open-admin-ports on both families (exit 1)", async () => {
-        const { code, doc } = await planJson("dev", stackFile("dev", (c) => c["landing-zone:azure"].vnet.subnets[1].allowInbound = [{ name: "ssh", protocol: "Tcp", ports: 22 }]));
+        const { code, doc } = await planJson("dev", editedStackFile("dev", (c) => c["landing-zone:azure"].vnet.subnets[1].allowInbound = [{ name: "ssh", protocol: "Tcp", ports: 22 }]));
         assert.equal(code, 1);
         const ssh = doc.policies.violations.filter((v: any) => v.policy === "security-no-open-admin-ports");
         assert.ok(ssh.some((v: any) => /::\/0/.test(v.message)), JSON.stringify(ssh));
@@ -86,14 +65,14 @@ describe("bad stacks fail the named policy through the offline plan", function (
     });
 
     it("the server tier refuses port 22 in config before anything is planned (exit 2)", async () => {
-        const { code, stderr } = await planJson("dev", stackFile("dev", (c) => c["landing-zone:server"].ingress.push({ name: "ssh", protocol: "tcp", ports: 22 })));
+        const { code, stderr } = await planJson("dev", editedStackFile("dev", (c) => c["landing-zone:server"].ingress.push({ name: "ssh", protocol: "tcp", ports: 22 })));
         assert.equal(code, 2);
         assert.match(stderr, /^landing-zone:server\.ingress\[2\]/m);
     });
 
     it("a short pre-shared key is a config error naming the site (exit 2)", async () => {
         // Plaintext in the file only for the test: the validator sees the key's length.
-        const { code, stderr } = await planJson("dev", stackFile("dev", (c) => (c["landing-zone:vpnPreSharedKeys"] = { "head-office": "short-key" })));
+        const { code, stderr } = await planJson("dev", editedStackFile("dev", (c) => (c["landing-zone:vpnPreSharedKeys"] = { "head-office": "short-key" })));
         assert.equal(code, 2);
         assert.match(stderr, /^landing-zone:vpnPreSharedKeys\.head-office: .*20/m);
     });

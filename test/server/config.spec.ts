@@ -1,25 +1,10 @@
 import { strict as assert } from "assert";
-import * as path from "path";
 import { instanceArchitecture } from "../../components/aws/server-instance-types";
 import { resolveConfig } from "../../stacks/config/resolve";
-import { readStackFile } from "../../stacks/plan/stack-file";
-
-/** A stack file's config as the program sees it (keys without the namespace, values parsed). */
-function rawOf(stack: "dev" | "prod"): Record<string, any> {
-    const { config } = readStackFile(path.join(__dirname, "..", "..", `Pulumi.${stack}.yaml`));
-    const raw: Record<string, any> = {};
-    for (const [key, value] of Object.entries(config)) {
-        try {
-            raw[key.split(":")[1]] = JSON.parse(value);
-        } catch {
-            raw[key.split(":")[1]] = value;
-        }
-    }
-    return raw;
-}
+import { rawConfigOf } from "../helpers/stacks";
 
 function resolved(mutate: (raw: Record<string, any>) => void, stack: "dev" | "prod" = "dev") {
-    const raw = rawOf(stack);
+    const raw = rawConfigOf(stack);
     mutate(raw);
     const result = resolveConfig(raw);
     assert.ok(result.ok, JSON.stringify(result));
@@ -27,7 +12,7 @@ function resolved(mutate: (raw: Record<string, any>) => void, stack: "dev" | "pr
 }
 
 function problemsOf(mutate: (server: Record<string, any>, raw: Record<string, any>) => void): string[] {
-    const raw = rawOf("dev");
+    const raw = rawConfigOf("dev");
     mutate(raw.server, raw);
     const result = resolveConfig(raw);
     assert.equal(result.ok, false, "expected the config to be rejected");

@@ -1,0 +1,51 @@
+/**
+ * The real stack files as tests need them: as the program sees their config,
+ * edited into temporary variants, and the plan command's output captured.
+ */
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
+import * as YAML from "yaml";
+import { readStackFile } from "../../stacks/plan/stack-file";
+
+export const ROOT = path.join(__dirname, "..", "..");
+
+/** A stack file's config as the program sees it (keys without the namespace, values parsed). */
+export function rawConfigOf(stack: "dev" | "prod"): Record<string, any> {
+    const { config } = readStackFile(path.join(ROOT, `Pulumi.${stack}.yaml`));
+    const raw: Record<string, any> = {};
+    for (const [key, value] of Object.entries(config)) {
+        try {
+            raw[key.split(":")[1]] = JSON.parse(value);
+        } catch {
+            raw[key.split(":")[1]] = value;
+        }
+    }
+    return raw;
+}
+
+/** A temporary copy of a real stack file with `edit` applied to its `config:` map; returns its path. */
+export function editedStackFile(stack: "dev" | "prod", edit: (config: Record<string, any>, document: Record<string, any>) => void): string {
+    const doc = YAML.parse(fs.readFileSync(path.join(ROOT, `Pulumi.${stack}.yaml`), "utf8"));
+    edit(doc.config, doc);
+    const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "lz-stack-")), `Pulumi.${stack}.yaml`);
+    fs.writeFileSync(file, YAML.stringify(doc));
+    return file;
+}
+
+/** Runs `fn` with stdout and stderr captured. */
+export async function captureOutput<T>(fn: () => Promise<T>): Promise<{ result: T; stdout: string; stderr: string }> {
+    let stdout = "";
+    let stderr = "";
+    const out = process.stdout.write.bind(process.stdout);
+    const err = process.stderr.write.bind(process.stderr);
+    process.stdout.write = ((chunk: string) => ((stdout += chunk), true)) as typeof process.stdout.write;
+    process.stderr.write = ((chunk: string) => ((stderr += chunk), true)) as typeof process.stderr.write;
+    try {
+        const result = await fn();
+        return { result, stdout, stderr };
+    } finally {
+        process.stdout.write = out;
+        process.stderr.write = err;
+    }
+}
