@@ -89,6 +89,8 @@ export class DualStackVnet extends pulumi.ComponentResource {
             ? pulumi.output(args.resourceGroupName)
             : new resources.ResourceGroup(`${name}-rg`, { location: args.location, tags }, parent).name;
 
+        // Subnets are separate resources and the VNet leaves `subnets` unset: Azure Native
+        // then keeps the existing subnets on a VNet update (pulumi-azure-native#611).
         const vnet = new network.VirtualNetwork(`${name}-vnet`, {
             resourceGroupName,
             location: args.location,
