@@ -107,6 +107,7 @@ export function renderReport(doc: PlanDocument): string {
     }
     lines.push("");
 
+    lines.push(...renderServerTier(doc.outputs.server));
     lines.push(...renderRouterSheets(doc.outputs.branchRouterSheets));
 
     const cap = doc.cost.cap;
@@ -155,6 +156,22 @@ function renderRouterSheets(sheets: unknown): string[] {
     }
     lines.push("");
     return lines;
+}
+
+/** The multi-AZ server tier (stack output `server`): what runs where, and what a failure costs. */
+function renderServerTier(server: unknown): string[] {
+    if (!server || typeof server !== "object") return [];
+    const s = server as {
+        groupName: string; subnetTier: string; availabilityZones: string[]; instanceTypes: string[]; market: string;
+        elasticIp: string | null; dnsNames: string[]; snapshotSchedule: string; recovery: { summary: string };
+    };
+    return [
+        `Server tier ${s.groupName}: 1 instance (${s.market}: ${s.instanceTypes.join(", ")}) in the ${s.subnetTier} subnet of any of ${s.availabilityZones.join(", ")}`,
+        `  address: ${s.elasticIp ? `Elastic IP ${s.elasticIp} + IPv6` : "IPv6 only (no Elastic IP)"}${s.dnsNames.length ? `; DNS ${s.dnsNames.join(", ")}` : ""}`,
+        `  data: one encrypted gp3 volume carried across AZs by the failover handler; snapshots ${s.snapshotSchedule}`,
+        `  recovery: ${s.recovery.summary}`,
+        "",
+    ];
 }
 
 function renderIpv6(readiness: Ipv6Readiness | null): string[] {
