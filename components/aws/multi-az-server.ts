@@ -144,6 +144,7 @@ export class MultiAzServer extends pulumi.ComponentResource {
                 ...(args.dns !== undefined ? { dns: args.dns } : {}),
                 snsTopicArn,
                 supersededVolumeRetention: args.failover.supersededVolumeRetention,
+                handlerSnapshotRetention: args.failover.handlerSnapshotRetention,
                 snapshotWaitTimeoutSeconds: args.failover.snapshotWaitTimeoutSeconds,
                 volumeWaitTimeoutSeconds: args.failover.volumeWaitTimeoutSeconds,
             }));

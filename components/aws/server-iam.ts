@@ -8,13 +8,15 @@
  *   - everything that changes or deletes an EC2 volume, snapshot, instance or
  *     interface is limited to resources tagged `landing-zone:tier` = this tier
  *     (and, for volumes and snapshots, `landing-zone:role` = data); creating
- *     them requires the request to carry those tags;
+ *     them requires the request to carry those tags; deleting a snapshot
+ *     also requires `landing-zone:origin` failover or termination (the
+ *     handler's own: DLM expires its scheduled ones);
  *   - the Elastic IP, the Auto Scaling group, the hosted zone (and only the
  *     record's name and types), the SNS topic, the log group and the KMS key
  *     by ARN.
  * No mutating action is ever allowed on "*".
  */
-import { ROLE_DATA, TAG } from "./failover/contract";
+import { HANDLER_SNAPSHOT_ORIGINS, ROLE_DATA, TAG } from "./failover/contract";
 
 export interface PolicyStatement {
     Sid: string;
@@ -43,8 +45,8 @@ export interface FailoverPolicyParams {
     kmsKeyArn?: string;
 }
 
-/** Tags the handler may add or remove on existing tier resources; never the tier or role tags that scope it. */
-const SCOPE_TAG_KEYS = [TAG.tier, TAG.role];
+/** Tags the handler may add or remove on existing tier resources; never the tier, role or origin tags that scope it. */
+const SCOPE_TAG_KEYS = [TAG.tier, TAG.role, TAG.origin];
 
 export function failoverHandlerPolicy(p: FailoverPolicyParams): PolicyDocument {
     const ec2 = (type: string) => `arn:${p.partition}:ec2:${p.region}:${p.accountId}:${type}/*`;
@@ -97,9 +99,17 @@ export function failoverHandlerPolicy(p: FailoverPolicyParams): PolicyDocument {
             // CreateVolume is also authorized on its source snapshot: only this tier's data snapshots.
             Sid: "UseTierDataSnapshots",
             Effect: "Allow",
-            Action: ["ec2:CreateVolume", "ec2:DeleteSnapshot"],
+            Action: ["ec2:CreateVolume"],
             Resource: [snapshots],
             Condition: { StringEquals: tierData },
+        },
+        {
+            // Retention of the handler's own snapshots; DLM's (origin schedule) and another tier's are never its to delete.
+            Sid: "DeleteOwnHandlerSnapshots",
+            Effect: "Allow",
+            Action: ["ec2:DeleteSnapshot"],
+            Resource: [snapshots],
+            Condition: { StringEquals: { ...tierData, [`aws:ResourceTag/${TAG.origin}`]: [...HANDLER_SNAPSHOT_ORIGINS] } },
         },
         {
             Sid: "TagOnCreate",

@@ -74,6 +74,7 @@ export function handlerTimeBoundSeconds(s: RecoverySettings): number {
         tierName: "-",
         volume: { sizeGiB: 1, type: "gp3", deviceName: "/dev/sdf" },
         supersededVolumeRetention: 0,
+        handlerSnapshotRetention: 1,
         snapshotWaitTimeoutSeconds: s.failover.snapshotWaitTimeoutSeconds,
         volumeWaitTimeoutSeconds: s.failover.volumeWaitTimeoutSeconds,
     });

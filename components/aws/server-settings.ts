@@ -86,6 +86,8 @@ export interface ServerSettings {
         volumeWaitTimeoutSeconds: number;
         /** Superseded data volumes kept after a failover (their data is also in a snapshot). */
         supersededVolumeRetention: number;
+        /** Newest completed handler-made (failover, termination) snapshots kept; DLM expires its own. */
+        handlerSnapshotRetention: number;
         /** The handler's log retention, days. */
         logRetentionDays: number;
     };

@@ -19,6 +19,7 @@
  * estimated; the basis names their catalogue price where the catalogue has one.
  */
 import { CATALOGUE, Catalogue, Cloud, PriceLine, findLine } from "./catalogue";
+import { DEFAULTS as FAILOVER_DEFAULTS, ENV as FAILOVER_ENV } from "../aws/failover/contract";
 
 export interface ResourceLike {
     type: string;
@@ -357,10 +358,18 @@ const dlmPolicy: Rule = (ctx) => {
     // The policy's volumes: the runtime data volume(s) of the failover handler (created with the policy's
     // target tags by design), plus declared EBS volumes carrying the target tags.
     const sizes: Array<{ what: string; gib: number }> = [];
+    // The failover handler's own snapshots (failover, termination), kept by count beside the schedule's.
+    let handlerSnapshots = 0;
+    const handlers: string[] = [];
     for (const r of ctx.all) {
         if (r.type === "aws:lambda/function:Function") {
             const data = runtimeDataVolume(r);
             if (data) sizes.push({ what: `${r.name} data volume`, gib: data.sizeGiB });
+            if (data) {
+                const kept = num(record(record(r.inputs.environment).variables)[FAILOVER_ENV.handlerSnapshotRetention]);
+                handlerSnapshots += kept ?? FAILOVER_DEFAULTS.handlerSnapshotRetention;
+                handlers.push(`${FAILOVER_ENV.handlerSnapshotRetention} of ${r.name}${kept === undefined ? ", default" : ""}`);
+            }
         } else if (r.type === "aws:ebs/volume:Volume" && tagsMatch(r.inputs.tags, targetTags)) {
             const gib = num(r.inputs.size);
             if (gib === undefined) throw new Unpriced(`target volume ${r.name} has no size`);
@@ -383,6 +392,12 @@ const dlmPolicy: Rule = (ctx) => {
         monthly += gb * snapshotPrice;
         parts.push(`${count} snapshots every ${every} h of ${volumeGiB} GB (${sizes.map((s) => s.what).join(", ")}): ` +
             `first ${fmt(used)} GB (${pct(usedFraction)} used) + ${Math.max(0, count - 1)} × ${fmt(change)} GB changed (${pct(dailyChangeRate)}/day) = ${fmt(gb)} GB × ${usd(snapshotPrice)}/GB-month`);
+        if (handlerSnapshots > 0 && parts.length === 1) {
+            // Each is incremental like a scheduled one (about one interval's change), on the first schedule only.
+            const handlerGb = handlerSnapshots * change;
+            monthly += handlerGb * snapshotPrice;
+            parts.push(`${handlerSnapshots} handler snapshots kept (${handlers.join(", ")}) × ${fmt(change)} GB changed = ${fmt(handlerGb)} GB × ${usd(snapshotPrice)}/GB-month`);
+        }
         const fast = record(schedule.fastRestoreRule);
         if (schedule.fastRestoreRule !== undefined) {
             const azs = list(fast.availabilityZones).length;

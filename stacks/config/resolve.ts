@@ -212,6 +212,10 @@ function formatIssue(issue: z.core.$ZodIssue): string[] {
             return `${full}: unknown key${guess ? `; did you mean "${guess}"?` : ""} (known: ${known.join(", ")})`;
         });
     }
+    // A non-integer for an int field is also invalid_type, and zod leaves `input` out of every issue.
+    if (issue.code === "invalid_type" && issue.expected === "int") {
+        return [`${at}: must be an integer`];
+    }
     if (issue.code === "invalid_type" && issue.input === undefined) {
         return [`${at}: is required`];
     }

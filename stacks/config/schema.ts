@@ -202,6 +202,8 @@ export const serverSchema = z.strictObject({
         volumeWaitTimeoutSeconds: z.number().int().min(30).max(900).default(300),
         /** Superseded data volumes kept after a failover. Default 1. */
         supersededVolumeRetention: z.number().int().min(0).max(100).default(1),
+        /** Newest completed failover/termination snapshots the handler keeps (older ones go when that loses nothing). Default 3. */
+        handlerSnapshotRetention: z.number().int().min(1, "must be at least 1: the handler never deletes its newest snapshot").max(1000, "must be at most 1000").default(3),
         /** Handler log retention in days (a CloudWatch Logs period). Default 30. */
         logRetentionDays: z.number().refine((d) => (LOG_RETENTION_DAYS as readonly number[]).includes(d), `must be a CloudWatch Logs retention period (${LOG_RETENTION_DAYS.join(", ")})`).default(30),
     }).prefault({}),

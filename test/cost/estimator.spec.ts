@@ -134,17 +134,22 @@ describe("cost estimator", () => {
 
         it("prices retained snapshots: first full used size, then the daily change per snapshot", () => {
             const e = estimateMonthlyCost([failover(), dlm({ createRule: { interval: 24, intervalUnit: "HOURS", times: "03:00" }, retainRule: { count: 7 } })], US);
-            // 20 GB volume: first 20 × 50 % = 10 GB; 6 × (20 × 3 % × 1 day) = 6 × 0.6 = 3.6 GB; 13.6 GB × 0.05 = 0.68
-            assert.equal(item(e, "snapshots").monthly, 0.68);
-            assert.match(item(e, "snapshots").basis, /^7 snapshots every 24 h of 20 GB \(failover data volume\): first 10 GB \(50 % used\) \+ 6 × 0\.6 GB changed \(3 %\/day\) = 13\.6 GB × \$0\.05\/GB-month$/);
+            // 20 GB volume: first 20 × 50 % = 10 GB; 6 × (20 × 3 % × 1 day) = 6 × 0.6 = 3.6 GB; 13.6 GB × 0.05 = 0.68;
+            // plus the handler's own 3 (its default) × 0.6 = 1.8 GB × 0.05 = 0.09
+            assert.equal(item(e, "snapshots").monthly, 0.77);
+            assert.match(item(e, "snapshots").basis, /^7 snapshots every 24 h of 20 GB \(failover data volume\): first 10 GB \(50 % used\) \+ 6 × 0\.6 GB changed \(3 %\/day\) = 13\.6 GB × \$0\.05\/GB-month \+ 3 handler snapshots kept \(HANDLER_SNAPSHOT_RETENTION of failover, default\) × 0\.6 GB changed = 1\.8 GB × \$0\.05\/GB-month$/);
+            // The configured retention, when the environment names it.
+            const one = estimateMonthlyCost([failover({ DATA_VOLUME_SIZE_GIB: "20", HANDLER_SNAPSHOT_RETENTION: "1" }), dlm({ createRule: { interval: 24 }, retainRule: { count: 7 } })], US);
+            assert.equal(item(one, "snapshots").monthly, 0.71);
+            assert.match(item(one, "snapshots").basis, /\+ 1 handler snapshots kept \(HANDLER_SNAPSHOT_RETENTION of failover\) × 0\.6 GB/);
         });
 
         it("scales the change to the interval, counts age-based retention, and adds declared target volumes", () => {
             const volume = r("aws:ebs/volume:Volume", "extra", { size: 20, type: "gp3", tags: { "landing-zone:role": "data" } });
             const untagged = r("aws:ebs/volume:Volume", "other", { size: 500, type: "gp3" });
             const e = estimateMonthlyCost([failover(), volume, untagged, dlm({ createRule: { interval: 12 }, retainRule: { interval: 7, intervalUnit: "DAYS" } })], US);
-            // 40 GB (20 + 20): 7 days / 12 h = 14 snapshots; first 20 GB; 13 × (40 × 3 % × 0.5) = 13 × 0.6 = 7.8; 27.8 × 0.05 = 1.39
-            assert.equal(item(e, "snapshots").monthly, 1.39);
+            // 40 GB (20 + 20): 7 days / 12 h = 14 snapshots; first 20 GB; 13 × (40 × 3 % × 0.5) = 13 × 0.6 = 7.8; 27.8 × 0.05 = 1.39; + the handler's 3 × 0.6 = 1.8 GB: 1.48
+            assert.equal(item(e, "snapshots").monthly, 1.48);
             assert.match(item(e, "snapshots").basis, /^14 snapshots every 12 h of 40 GB \(failover data volume, extra\)/);
         });
 
@@ -153,8 +158,8 @@ describe("cost estimator", () => {
                 createRule: { cronExpression: "cron(0 3 * * ? *)" }, retainRule: { count: 7 },
                 fastRestoreRule: { availabilityZones: ["us-east-1a", "us-east-1b"], count: 1 },
             })], US);
-            // 0.68 + 1 × 2 × 730 × 0.75 = 1095; total 1095.68
-            assert.equal(item(e, "snapshots").monthly, 1095.68);
+            // 0.77 (with the handler's 3) + 1 × 2 × 730 × 0.75 = 1095; total 1095.77
+            assert.equal(item(e, "snapshots").monthly, 1095.77);
         });
 
         it("leaves a snapshot policy unpriced when no target volume size is known", () => {

@@ -35,6 +35,7 @@ describe("failover contract: settings", () => {
             tierName: "app-dev",
             volume: { sizeGiB: 20, type: "gp3", deviceName: "/dev/sdf" },
             supersededVolumeRetention: 1,
+            handlerSnapshotRetention: 3,
             snapshotWaitTimeoutSeconds: 600,
             volumeWaitTimeoutSeconds: 300,
         });
@@ -78,6 +79,7 @@ describe("failover contract: settings", () => {
                     SNS_TOPIC_ARN: "alerts",
                     SNAPSHOT_WAIT_TIMEOUT_SECONDS: "0",
                     VOLUME_WAIT_TIMEOUT_SECONDS: "5m",
+                    HANDLER_SNAPSHOT_RETENTION: "0",
                 });
             } catch (e) {
                 problems = (e as FailoverSettingsError).problems;
@@ -94,10 +96,11 @@ describe("failover contract: settings", () => {
             ENV.snsTopicArn,
             ENV.snapshotWaitTimeoutSeconds,
             ENV.volumeWaitTimeoutSeconds,
+            ENV.handlerSnapshotRetention,
         ]) {
             assert.ok(problems.some((p) => p.includes(name)), `${name} named in:\n${problems.join("\n")}`);
         }
-        assert.equal(problems.length, 9, problems.join("\n"));
+        assert.equal(problems.length, 10, problems.join("\n"));
     });
 
     it("rejects a throughput on anything but gp3, and io1/io2 without IOPS", () => {
@@ -126,6 +129,7 @@ describe("failover contract: settings", () => {
             dns: fc.record({ hostedZoneId: fc.constant("Z9"), recordName: fc.constant("x.example.org"), ttl: fc.nat(86400) }),
             snsTopicArn: fc.constant("arn:aws:sns:us-east-1:123456789012:t"),
             supersededVolumeRetention: fc.nat(10),
+            handlerSnapshotRetention: fc.integer({ min: 1, max: 1000 }),
             snapshotWaitTimeoutSeconds: fc.integer({ min: 1, max: 900 }),
             volumeWaitTimeoutSeconds: fc.integer({ min: 1, max: 900 }),
         });

@@ -7,7 +7,9 @@
  *
  * Data is modelled as a history of write ids: a copy holds another's data if
  * that history is a prefix of its own. DeleteVolume and DeleteSnapshot check
- * the "nothing is lost" rule and record violations.
+ * the "nothing is lost" rule (and DeleteSnapshot that the snapshot is the
+ * handler's, completed, not the newest, not a running instance's restore
+ * point) and record violations.
  */
 import {
     AutoScalingClient,
@@ -120,6 +122,7 @@ export class FakeAws {
     readonly lifecycle = new Map<string, { instanceId: string; result?: string }>();
     readonly violations: string[] = [];
     readonly deletedVolumes: string[] = [];
+    readonly deletedSnapshots: string[] = [];
     /** Pending faults: command name -> errors to throw on its next calls. */
     readonly faults = new Map<string, Error[]>();
     snapshotsNeverComplete = false;
@@ -518,9 +521,46 @@ export class FakeAws {
     }
 
     deleteSnapshot(input: { SnapshotId?: string }) {
-        this.violations.push(`DeleteSnapshot ${input.SnapshotId}: snapshot retention belongs to DLM`);
-        this.snapshots.delete(input.SnapshotId ?? "");
+        this.fault("DeleteSnapshot");
+        this.refresh();
+        const s = this.snapshots.get(input.SnapshotId ?? "");
+        if (s === undefined) throw awsError("InvalidSnapshot.NotFound");
+        const problems = this.snapshotDeletionProblems(s);
+        if (problems.length > 0) this.violations.push(`DeleteSnapshot ${s.id}: ${problems.join("; ")}`);
+        this.snapshots.delete(s.id);
+        this.deletedSnapshots.push(s.id);
         return {};
+    }
+
+    /**
+     * Why deleting `s` would lose data or overstep the handler, judged on the
+     * data itself (write histories), not on tags the handler reasons with.
+     */
+    snapshotDeletionProblems(s: FSnapshot): string[] {
+        const problems: string[] = [];
+        const origin = s.tags["landing-zone:origin"];
+        if (origin !== "failover" && origin !== "termination") problems.push(`not handler-made (origin ${origin ?? "none"}): DLM's to expire`);
+        if (s.tags["dlm:managed"] === "true") problems.push("made by DLM");
+        if (s.state !== "completed") problems.push(`it is ${s.state}`);
+        const completed = [...this.snapshots.values()].filter((x) => x.state === "completed");
+        const newest = completed.reduce<FSnapshot | undefined>((a, x) => (a === undefined || x.startTime > a.startTime ? x : a), undefined);
+        if (newest?.id === s.id) problems.push("the newest completed snapshot");
+        if (!completed.some((t) => t.id !== s.id && t.startTime > s.startTime && isPrefix(s.history, t.history))) {
+            problems.push("no newer completed snapshot holds its data");
+        }
+        // Each running instance's data: its restore point is the newest completed snapshot holding a prefix of it.
+        for (const v of this.volumes.values()) {
+            const holder = v.attachment && this.instances.get(v.attachment.instanceId);
+            if (holder === undefined || holder.state === "terminated") continue;
+            const restorePoint = completed
+                .filter((t) => isPrefix(t.history, v.history))
+                .reduce<FSnapshot | undefined>((a, x) => (a === undefined || x.startTime > a.startTime ? x : a), undefined);
+            if (restorePoint?.id === s.id) problems.push(`the restore point of ${v.id}, attached to ${holder.id}`);
+        }
+        for (const v of this.volumes.values()) {
+            if (v.snapshotId === s.id && v.state === "creating") problems.push(`volume ${v.id} is being created from it`);
+        }
+        return problems;
     }
 
     associateAddress(input: { AllocationId?: string; InstanceId?: string; AllowReassociation?: boolean }) {

@@ -54,7 +54,7 @@ function scheduleSnapshot(w: World, v: FVolume, hoursAgo: number, state: "comple
 describe("failover handler: launch", () => {
     let w: World;
     afterEach(() => {
-        // Nothing in any test may delete data without a newer copy, or touch snapshots at all.
+        // Nothing in any test may delete data without a newer copy; none of these has more handler snapshots than the retention.
         assert.deepEqual(w.fake.violations, []);
         assert.equal(commandLog(w.mocks).filter((c) => c === "DeleteSnapshot").length, 0);
         w.close();

@@ -3,7 +3,10 @@
  * data volume, DLM snapshots every few hours, and a sequence of instance
  * losses and AZ outages, walked through the real handler against the
  * in-memory EC2. After every step:
- *   - nothing was deleted without a newer copy, and no snapshot was deleted;
+ *   - nothing was deleted without a newer copy: no volume, and no snapshot
+ *     that is pending, DLM's, the newest, a running instance's restore point
+ *     or whose data no newer completed snapshot holds (the fake judges on the
+ *     write histories); the live data's newest restore point never goes away;
  *   - when the old volume's AZ was reachable, the new instance has exactly
  *     the newest data;
  *   - when it was not, the data lost is only what was written since the last
@@ -14,13 +17,15 @@
  */
 import { strict as assert } from "assert";
 import fc from "fast-check";
-import { TAG } from "../../components/aws/failover/contract";
+import { ENV, HANDLER_SNAPSHOT_ORIGINS, TAG } from "../../components/aws/failover/contract";
 import { LAUNCHING } from "../../components/aws/failover/handler";
-import { HOUR, awsError, isPrefix } from "./fake-aws";
+import { FSnapshot, HOUR, awsError, isPrefix } from "./fake-aws";
 import { TIER, World, event, world } from "./harness";
 
 const SCHEDULE_HOURS = 4;
 const SNAPSHOT_MS = 3 * 60_000;
+/** The smallest retention, so the handler prunes its snapshots as hard as it ever may. */
+const HANDLER_SNAPSHOT_RETENTION = 1;
 
 type Step =
     | { kind: "write"; n: number }
@@ -41,6 +46,8 @@ class Simulation {
     truth: readonly number[] = [];
     /** When the tier went down with no restore point (its data's AZ was lost). */
     downSince: number | undefined;
+    /** The newest completed snapshot holding a prefix of `truth`, as of the last check. */
+    restorePoint: FSnapshot | undefined;
     readonly trace: string[] = [];
 
     constructor(outageMode: "impaired" | "hang") {
@@ -51,6 +58,7 @@ class Simulation {
                 dlm: { tier: TIER, everyMs: SCHEDULE_HOURS * HOUR, retain: 6 },
             },
             plug: "direct",
+            env: { [ENV.handlerSnapshotRetention]: String(HANDLER_SNAPSHOT_RETENTION) },
         });
     }
 
@@ -173,6 +181,20 @@ class Simulation {
         }
     }
 
+    restorePointOfTruth(): FSnapshot | undefined {
+        return [...this.fake.snapshots.values()]
+            .filter((s) => s.state === "completed" && isPrefix(s.history, this.truth))
+            .sort((a, b) => b.startTime - a.startTime)[0];
+    }
+
+    /** Completed snapshots the handler made that are still there. */
+    handlerSnapshots(): FSnapshot[] {
+        return [...this.fake.snapshots.values()].filter(
+            (s) => s.state === "completed" && HANDLER_SNAPSHOT_ORIGINS.includes(s.tags[TAG.origin] ?? ""),
+        );
+    }
+
+    /** (DeleteSnapshot is left out: a retried event may prune what has become prunable since.) */
     creations() {
         const calls = this.fake.calls;
         return ["CreateSnapshot", "CreateVolume", "AttachVolume", "DeleteVolume"].map((c) => calls.filter((x) => x === c).length);
@@ -181,7 +203,15 @@ class Simulation {
     /** Invariants that hold between any two steps. */
     check(): void {
         assert.deepEqual(this.fake.violations, [], "deleted data without a newer copy");
-        assert.ok(!this.fake.calls.includes("DeleteSnapshot"), "the handler never deletes snapshots");
+        // The live data's newest restore point only ever moves forward (while it still holds a prefix of the data).
+        const best = this.restorePointOfTruth();
+        if (this.restorePoint !== undefined && isPrefix(this.restorePoint.history, this.truth)) {
+            assert.ok(
+                best !== undefined && best.startTime >= this.restorePoint.startTime,
+                `restore point ${this.restorePoint.id} of the live data was deleted (now ${best?.id ?? "none"})`,
+            );
+        }
+        this.restorePoint = best;
         if (this.current === undefined) return;
         const v = this.attached();
         assert.ok(v !== undefined && v.attachment!.state === "attached", "the running instance has its data volume");
@@ -236,6 +266,9 @@ describe("failover simulation", () => {
             { kind: "duplicate" },
         ]);
         assert.deepEqual(sim.truth, [1, 2, 3, 4, 5, 6]);
+        // Handler snapshots were pruned down to the retention as the tier moved, without a violation.
+        assert.ok(sim.fake.deletedSnapshots.length >= 2, `deleted ${sim.fake.deletedSnapshots.join(", ")}`);
+        assert.ok(sim.handlerSnapshots().length <= HANDLER_SNAPSHOT_RETENTION + 1, sim.handlerSnapshots().map((x) => x.id).join());
         // Each cross-AZ move went through a fresh snapshot.
         assert.ok(sim.trace.filter((t) => t.includes("CONTINUE copy")).length >= 2, sim.trace.join("\n"));
     });
@@ -296,6 +329,55 @@ describe("failover simulation", () => {
         assert.deepEqual(sim.truth, [1, 2], "nothing lost: the old volume came back");
     });
 
+    it("prunes handler snapshots, but never a fork's (writes a restore left behind) nor a pending one", async () => {
+        // The lost volume's termination snapshot hangs in the downed AZ; the restored lineage moves on and
+        // makes newer handler snapshots, so by count the stuck one (and later, once completed, the fork) are
+        // beyond retention.
+        const sim = await simulate("hang", [
+            { kind: "write", n: 1 },
+            { kind: "wait", hours: SCHEDULE_HOURS },
+            { kind: "write", n: 2 },
+            { kind: "azOutage", az: 0 },
+            { kind: "write", n: 1 },
+            { kind: "wait", hours: SCHEDULE_HOURS },
+            { kind: "loseInstance", az: 1 },
+            { kind: "write", n: 1 },
+            { kind: "loseInstance", az: 0 },
+            { kind: "azRecover" },
+            { kind: "wait", hours: 1 },
+            { kind: "loseInstance", az: 1 },
+            { kind: "write", n: 1 },
+            { kind: "loseInstance", az: 0 },
+        ]);
+        assert.ok(sim.fake.deletedSnapshots.length > 0, sim.trace.join("\n"));
+        const fork = [...sim.fake.snapshots.values()].filter((s) => s.tags[TAG.origin] === "termination" && !isPrefix(s.history, sim.truth));
+        assert.equal(fork.length, 1, "the left-behind writes stay in their snapshot");
+    });
+
+    it("would catch a wrong snapshot deletion: a DLM one, a pending one, the live data's restore point", async () => {
+        const steps: Step[] = [
+            { kind: "write", n: 2 },
+            { kind: "loseInstance", az: 1 },
+            { kind: "wait", hours: SCHEDULE_HOURS },
+            { kind: "write", n: 1 },
+        ];
+        const wrong = (pick: (sim: Simulation) => FSnapshot | undefined, why: RegExp) => async () => {
+            const sim = await simulate("impaired", steps);
+            const s = pick(sim);
+            assert.ok(s !== undefined, sim.trace.join("\n"));
+            sim.fake.deleteSnapshot({ SnapshotId: s.id });
+            assert.throws(() => sim.check(), /deleted data without a newer copy|restore point/);
+            assert.match(sim.fake.violations.join("\n"), why);
+        };
+        await wrong((sim) => [...sim.fake.snapshots.values()].find((s) => s.tags[TAG.origin] === "schedule"), /not handler-made/)();
+        await wrong((sim) => sim.restorePointOfTruth(), /restore point of|newest completed/)();
+        await wrong((sim) => {
+            sim.fake.snapshotsNeverComplete = true;
+            sim.fake.addSnapshot({ volumeId: sim.attached()!.id, tags: { [TAG.origin]: "termination" } });
+            return [...sim.fake.snapshots.values()].find((s) => s.state === "pending");
+        }, /it is pending/)();
+    });
+
     it("holds for random sequences of writes, waits, instance losses, AZ outages, duplicates and throttling", async () => {
         const step: fc.Arbitrary<Step> = fc.oneof(
             { weight: 4, arbitrary: fc.record({ kind: fc.constant("write" as const), n: fc.integer({ min: 1, max: 3 }) }) },
@@ -313,11 +395,13 @@ describe("failover simulation", () => {
                 }),
             },
         );
+        let deleted = 0;
         await fc.assert(
             fc.asyncProperty(fc.constantFrom("impaired" as const, "hang" as const), fc.array(step, { maxLength: 16 }), async (mode, steps) => {
-                await simulate(mode, steps);
+                deleted += (await simulate(mode, steps)).fake.deletedSnapshots.length;
             }),
             { numRuns: 80, seed: 20300101 },
         );
+        assert.ok(deleted > 0, "the random runs exercised snapshot pruning");
     });
 });

@@ -61,7 +61,7 @@ describe("config: landing-zone:server", () => {
         assert.deepEqual(budget.ingress, [], "nothing open unless named");
         assert.equal(budget.healthCheckGracePeriodSeconds, 300);
         assert.deepEqual(budget.dataVolume, { sizeGiB: 20, iops: 3000, throughputMiBps: 125, mountPoint: "/srv/data", filesystem: "xfs" });
-        assert.deepEqual(budget.failover, { snapshotWaitTimeoutSeconds: 600, volumeWaitTimeoutSeconds: 300, supersededVolumeRetention: 1, logRetentionDays: 30 });
+        assert.deepEqual(budget.failover, { snapshotWaitTimeoutSeconds: 600, volumeWaitTimeoutSeconds: 300, supersededVolumeRetention: 1, handlerSnapshotRetention: 3, logRetentionDays: 30 });
         // The link would need its key seed; this test is about the server defaults.
         const production = resolved((raw) => { raw.server = {}; raw.profile = "production"; raw.wan.crossCloudLink = false; }).server!;
         assert.equal(production.market, "on-demand");
@@ -113,6 +113,8 @@ describe("config: landing-zone:server", () => {
         expectProblem(problemsOf((s) => { s.instanceType = ["t4g.small"]; }), "instanceType", /unknown key; did you mean "instanceTypes"/);
         expectProblem(problemsOf((s) => { s.failover = { logRetentionDays: 2 }; }), "failover.logRetentionDays", /retention period/);
         expectProblem(problemsOf((s) => { s.failover = { volumeWaitTimeoutSeconds: 1000 }; }), "failover.volumeWaitTimeoutSeconds", /900/);
+        expectProblem(problemsOf((s) => { s.failover = { handlerSnapshotRetention: 0 }; }), "failover.handlerSnapshotRetention", /at least 1/);
+        expectProblem(problemsOf((s) => { s.failover = { handlerSnapshotRetention: 2.5 }; }), "failover.handlerSnapshotRetention", /integer/);
     });
 
     it("never opens port 22, refuses inverted ranges and duplicate rule names", () => {

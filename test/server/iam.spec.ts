@@ -84,6 +84,16 @@ describe("MultiAzServer IAM: the failover handler's role", () => {
             assert.ok(!allow({ action, resource: vol(), resourceTags: {} }), `${action} on an untagged volume`);
         }
         assert.ok(!allow({ action: "ec2:DeleteSnapshot", resource: snap(), resourceTags: OTHER_DATA }));
+        // Snapshot deletion: only this tier's handler-made snapshots, never DLM's or another tier's.
+        for (const origin of ["failover", "termination"]) {
+            assert.ok(allow({ action: "ec2:DeleteSnapshot", resource: snap(), resourceTags: { ...TIER_DATA, "landing-zone:origin": origin } }), origin);
+            assert.ok(!allow({ action: "ec2:DeleteSnapshot", resource: snap(), resourceTags: { ...OTHER_DATA, "landing-zone:origin": origin } }), `another tier's ${origin} snapshot`);
+        }
+        assert.ok(!allow({ action: "ec2:DeleteSnapshot", resource: snap(), resourceTags: { ...TIER_DATA, "landing-zone:origin": "schedule" } }), "a DLM snapshot");
+        assert.ok(!allow({ action: "ec2:DeleteSnapshot", resource: snap(), resourceTags: TIER_DATA }), "a snapshot without an origin");
+        assert.ok(!allow({ action: "ec2:DeleteSnapshot", resource: vol(), resourceTags: { ...TIER_DATA, "landing-zone:origin": "failover" } }), "not a snapshot ARN");
+        // …and a DLM snapshot cannot be relabelled as the handler's first.
+        assert.ok(!allow({ action: "ec2:CreateTags", resource: snap(), resourceTags: { ...TIER_DATA, "landing-zone:origin": "schedule" }, requestTags: { "landing-zone:origin": "failover" } }));
         assert.ok(!allow({ action: "ec2:AttachVolume", resource: inst(), resourceTags: { "landing-zone:tier": "prod-db" } }));
         // The root volume carries the tier but is not data: the handler may not delete or move it.
         assert.ok(!allow({ action: "ec2:DeleteVolume", resource: vol(), resourceTags: { "landing-zone:tier": "test-app", "landing-zone:role": "root" } }));

@@ -134,6 +134,7 @@ describe("MultiAzServer", () => {
         assert.equal(settings.snapshotWaitTimeoutSeconds, 600);
         assert.equal(settings.volumeWaitTimeoutSeconds, 300);
         assert.equal(settings.supersededVolumeRetention, 1);
+        assert.equal(settings.handlerSnapshotRetention, 3);
         // Every variable set is one the contract knows.
         const known = new Set<string>(Object.values(ENV));
         for (const name of Object.keys(env)) assert.ok(known.has(name), `${name} is not in the contract`);

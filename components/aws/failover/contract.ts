@@ -22,6 +22,7 @@ export const ENV = {
     recordTtl: "RECORD_TTL",
     snsTopicArn: "SNS_TOPIC_ARN",
     supersededVolumeRetention: "SUPERSEDED_VOLUME_RETENTION",
+    handlerSnapshotRetention: "HANDLER_SNAPSHOT_RETENTION",
     snapshotWaitTimeoutSeconds: "SNAPSHOT_WAIT_TIMEOUT_SECONDS",
     volumeWaitTimeoutSeconds: "VOLUME_WAIT_TIMEOUT_SECONDS",
 } as const;
@@ -58,6 +59,13 @@ export const TAG = {
      */
     dataAsOf: "landing-zone:data-as-of",
     /**
+     * Superseded volume: the data-as-of of the copy that replaced it, set when
+     * it is superseded. Its snapshots started later are a fork (see
+     * isLineageSnapshot); kept on the volume so the rule survives the
+     * replacing copy being deleted in turn.
+     */
+    lineageUntil: "landing-zone:lineage-until",
+    /**
      * Volume: the last instance it was attached to ("none" if never); set
      * before every attach. A failover snapshot records it as `generation`: the
      * snapshot holds the volume's final data while the two still match.
@@ -83,6 +91,8 @@ export type VolumeStateTag = (typeof VOLUME_STATE)[keyof typeof VOLUME_STATE];
 
 export const VOLUME_ORIGIN = { empty: "empty", copy: "copy", restore: "restore" } as const;
 export const SNAPSHOT_ORIGIN = { failover: "failover", termination: "termination", schedule: "schedule" } as const;
+/** Snapshots the handler makes itself, and so must expire itself (DLM only expires its own). */
+export const HANDLER_SNAPSHOT_ORIGINS: readonly string[] = [SNAPSHOT_ORIGIN.failover, SNAPSHOT_ORIGIN.termination];
 
 /** The EventBridge events the handler takes (Auto Scaling lifecycle actions). */
 export const LIFECYCLE = {
@@ -141,6 +151,8 @@ export interface FailoverSettings {
     dns?: DnsSettings;
     snsTopicArn?: string;
     supersededVolumeRetention: number;
+    /** Newest completed handler-made (failover, termination) snapshots kept; older ones go when that loses nothing. */
+    handlerSnapshotRetention: number;
     snapshotWaitTimeoutSeconds: number;
     volumeWaitTimeoutSeconds: number;
 }
@@ -150,6 +162,7 @@ export const DEFAULTS = {
     deviceName: "/dev/sdf",
     recordTtl: 60,
     supersededVolumeRetention: 1,
+    handlerSnapshotRetention: 3,
     snapshotWaitTimeoutSeconds: 600,
     volumeWaitTimeoutSeconds: 300,
 } as const;
@@ -230,6 +243,7 @@ export function parseFailoverSettings(env: Env): FailoverSettings {
     }
 
     const supersededVolumeRetention = int(ENV.supersededVolumeRetention, 0, 100, DEFAULTS.supersededVolumeRetention);
+    const handlerSnapshotRetention = int(ENV.handlerSnapshotRetention, 1, 1000, DEFAULTS.handlerSnapshotRetention);
     const snapshotWaitTimeoutSeconds = int(ENV.snapshotWaitTimeoutSeconds, 1, 900, DEFAULTS.snapshotWaitTimeoutSeconds);
     const volumeWaitTimeoutSeconds = int(ENV.volumeWaitTimeoutSeconds, 1, 900, DEFAULTS.volumeWaitTimeoutSeconds);
 
@@ -248,6 +262,7 @@ export function parseFailoverSettings(env: Env): FailoverSettings {
         ...(dns !== undefined ? { dns } : {}),
         ...(snsTopicArn !== undefined ? { snsTopicArn } : {}),
         supersededVolumeRetention: supersededVolumeRetention!,
+        handlerSnapshotRetention: handlerSnapshotRetention!,
         snapshotWaitTimeoutSeconds: snapshotWaitTimeoutSeconds!,
         volumeWaitTimeoutSeconds: volumeWaitTimeoutSeconds!,
     };
@@ -261,6 +276,7 @@ export function settingsToEnvironment(s: FailoverSettings): Record<string, strin
         [ENV.volumeType]: s.volume.type,
         [ENV.volumeDeviceName]: s.volume.deviceName,
         [ENV.supersededVolumeRetention]: String(s.supersededVolumeRetention),
+        [ENV.handlerSnapshotRetention]: String(s.handlerSnapshotRetention),
         [ENV.snapshotWaitTimeoutSeconds]: String(s.snapshotWaitTimeoutSeconds),
         [ENV.volumeWaitTimeoutSeconds]: String(s.volumeWaitTimeoutSeconds),
     };

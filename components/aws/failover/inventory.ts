@@ -11,7 +11,7 @@ import {
     Tag,
     Volume,
 } from "@aws-sdk/client-ec2";
-import { NEVER_ATTACHED, ROLE_DATA, SNAPSHOT_ORIGIN, TAG, VOLUME_STATE } from "./contract";
+import { HANDLER_SNAPSHOT_ORIGINS, NEVER_ATTACHED, ROLE_DATA, SNAPSHOT_ORIGIN, TAG, VOLUME_STATE } from "./contract";
 import { Ctx, notFoundAsUndefined, send } from "./runtime";
 
 export interface DataVolume {
@@ -157,6 +157,8 @@ export function newestActive(volumes: readonly DataVolume[]): DataVolume | undef
 export function isLineageSnapshot(s: DataSnapshot, volumes: readonly DataVolume[]): boolean {
     const source = volumes.find((v) => v.id === s.volumeId);
     if (source === undefined) return true; // a deleted volume: only preserved, superseded ones are deleted (pruneCandidates)
+    const recorded = Date.parse(source.tags[TAG.lineageUntil] ?? "");
+    if (!Number.isNaN(recorded)) return s.startTime <= recorded;
     const successor = volumes
         .filter((v) => v.createTime > source.createTime)
         .sort((a, b) => a.createTime - b.createTime)[0];
@@ -217,5 +219,68 @@ export function pruneCandidates(
                 v.tags[TAG.backup] === undefined &&
                 v.createTime < attached.createTime &&
                 isPreserved(v, snapshots),
+        );
+}
+
+/** A snapshot the handler took (failover or termination); DLM's (origin schedule, or untagged) are never the handler's to delete. */
+export const isHandlerMade = (s: DataSnapshot) => HANDLER_SNAPSHOT_ORIGINS.includes(s.tags[TAG.origin] ?? "");
+
+/**
+ * Handler-made snapshots that may be deleted, given that `live` is the live
+ * copy and is attached: those beyond the newest `retention` completed
+ * handler-made ones, and only if deleting one can lose nothing. It must be:
+ *   - completed (a pending one is never counted nor deleted) and handler-made;
+ *   - not the tier's newest completed snapshot (scheduled ones included);
+ *   - a lineage snapshot started strictly before the restore point (the
+ *     newest completed lineage snapshot), which therefore holds all its data.
+ *     A fork's snapshots may hold writes that exist nowhere else: kept for an
+ *     operator, like the volumes an outage left behind. A snapshot of a
+ *     volume still present counts as lineage only if that volume is the live
+ *     one or records its lineage-until (superseded by this handler version);
+ *     a missing volume is one pruneCandidates deleted, all of whose snapshots
+ *     are lineage;
+ *   - not the source of a volume that is being created or was never attached
+ *     (a launch may be using it right now), nor of the live volume until a
+ *     completed snapshot of the live volume itself exists;
+ *   - not the failover snapshot that shows a superseded volume still present
+ *     is safe to delete (pruneCandidates needs it to ever delete that volume).
+ */
+export function snapshotPruneCandidates(
+    snapshots: readonly DataSnapshot[],
+    volumes: readonly DataVolume[],
+    live: DataVolume,
+    retention: number,
+): DataSnapshot[] {
+    if (live.attachmentState !== "attached" || !isActive(live)) return [];
+    const newestFirst = (a: DataSnapshot, b: DataSnapshot) => b.startTime - a.startTime || (a.id < b.id ? 1 : -1);
+    const completed = snapshots.filter((s) => s.state === "completed").sort(newestFirst);
+    const restorePoint = restoreCandidate(completed, volumes);
+    if (restorePoint === undefined) return [];
+    const present = volumes.filter((v) => !GONE.has(v.state));
+    const liveHasOwnSnapshot = completed.some((s) => s.volumeId === live.id);
+    const pinned = new Set<string>();
+    for (const v of present) {
+        const source = v.tags[TAG.sourceSnapshotId];
+        const inUse =
+            v.state === "creating" || lastAttached(v) === NEVER_ATTACHED || (v.id === live.id && !liveHasOwnSnapshot);
+        if (source !== undefined && inUse) pinned.add(source);
+        if (isSuperseded(v)) for (const s of failoverSnapshotsOf(completed, v)) pinned.add(s.id);
+    }
+    // Lineage proven by the source volume's own tags (not only by a successor that may itself be deleted by now).
+    const proven = (s: DataSnapshot) => {
+        const source = present.find((v) => v.id === s.volumeId);
+        return source === undefined || source.id === live.id || source.tags[TAG.lineageUntil] !== undefined;
+    };
+    return completed
+        .filter(isHandlerMade)
+        .slice(retention)
+        .filter(
+            (s) =>
+                s.id !== completed[0]!.id &&
+                s.id !== restorePoint.id &&
+                s.startTime < restorePoint.startTime &&
+                proven(s) &&
+                isLineageSnapshot(s, volumes) &&
+                !pinned.has(s.id),
         );
 }

@@ -46,6 +46,7 @@ import {
     pruneCandidates,
     restoreCandidate,
 } from "./inventory";
+import { pruneHandlerSnapshots } from "./retention";
 import { Ctx, LogFields, POLL_MS, Refusal, WaitTimeout, errorCode, errorMessage, send, waitFor } from "./runtime";
 
 export type LaunchBranch = "resume" | "attach" | "copy" | "restore" | "empty";
@@ -107,7 +108,10 @@ async function launch(ctx: Ctx, d: LifecycleDetail): Promise<Omit<HandlerResult,
 
     const attached = await ensureAttached(ctx, target.volume, instance);
     const afterPromote = await promote(ctx, attached, volumes);
-    await prune(ctx, attached, afterPromote);
+    const live = afterPromote.find((v) => v.id === attached.id)!;
+    const remaining = await prune(ctx, live, afterPromote);
+    // Only now, with the new copy attached: older handler snapshots beyond retention (see snapshotPruneCandidates).
+    await pruneHandlerSnapshots(ctx, live, remaining);
     await markInitialized(ctx, d);
 
     const ipv4 = await moveAddress(ctx, instance);
@@ -328,38 +332,50 @@ async function ensureAttached(ctx: Ctx, volume: DataVolume, inst: InstanceInfo):
  * becomes superseded and stops being a DLM target (so no stale snapshot is
  * ever taken of it). Returns the volumes as they are now tagged.
  */
-async function promote(ctx: Ctx, attached: DataVolume, volumes: DataVolume[]): Promise<DataVolume[]> {
+async function promote(ctx: Ctx, attachedAsRead: DataVolume, volumes: DataVolume[]): Promise<DataVolume[]> {
     const tier = ctx.settings.tierName;
-    if (attached.tags[TAG.state] !== VOLUME_STATE.active || attached.tags[TAG.backup] !== tier) {
-        await tagResources(ctx, [attached.id], { [TAG.state]: VOLUME_STATE.active, [TAG.backup]: tier });
+    if (attachedAsRead.tags[TAG.state] !== VOLUME_STATE.active || attachedAsRead.tags[TAG.backup] !== tier) {
+        await tagResources(ctx, [attachedAsRead.id], { [TAG.state]: VOLUME_STATE.active, [TAG.backup]: tier });
     }
-    const others = volumes.filter((v) => isActive(v) && v.id !== attached.id).map((v) => v.id);
-    if (others.length === 0) return volumes.map((v) => (v.id === attached.id ? attached : v));
+    const attached: DataVolume = { ...attachedAsRead, tags: { ...attachedAsRead.tags, [TAG.state]: VOLUME_STATE.active, [TAG.backup]: tier } };
+    // A volume created by this launch is not in the list read before it: add it (lineage rules need it).
+    const all = volumes.some((v) => v.id === attached.id) ? volumes : [...volumes, attached];
+    const others = all.filter((v) => isActive(v) && v.id !== attached.id).map((v) => v.id);
+    if (others.length === 0) return all.map((v) => (v.id === attached.id ? attached : v));
     const supersededAt = new Date(ctx.now()).toISOString();
-    await tagResources(ctx, others, { [TAG.state]: VOLUME_STATE.superseded, [TAG.supersededAt]: supersededAt });
+    // Their snapshots after the data the new copy started with are a fork from now on.
+    const lineageUntil = attached.tags[TAG.dataAsOf] ?? new Date(attached.createTime).toISOString();
+    const marks = { [TAG.state]: VOLUME_STATE.superseded, [TAG.supersededAt]: supersededAt, [TAG.lineageUntil]: lineageUntil };
+    await tagResources(ctx, others, marks);
     await untagResources(ctx, others, [TAG.backup]);
     ctx.log("info", "volumes superseded", { volumeIds: others });
-    return volumes.map((v) => {
+    return all.map((v) => {
         if (v.id === attached.id) return attached;
         if (!others.includes(v.id)) return v;
-        const tags: Record<string, string> = { ...v.tags, [TAG.state]: VOLUME_STATE.superseded, [TAG.supersededAt]: supersededAt };
+        const tags: Record<string, string> = { ...v.tags, ...marks };
         delete tags[TAG.backup];
         return { ...v, tags };
     });
 }
 
-/** Best effort: deletes superseded volumes beyond retention whose data is safe elsewhere (see pruneCandidates). */
-async function prune(ctx: Ctx, attached: DataVolume, volumes: DataVolume[]): Promise<void> {
-    if (volumes.filter(isSuperseded).length <= ctx.settings.supersededVolumeRetention) return;
+/**
+ * Best effort: deletes superseded volumes beyond retention whose data is safe
+ * elsewhere (see pruneCandidates). Returns the volumes still there.
+ */
+async function prune(ctx: Ctx, attached: DataVolume, volumes: DataVolume[]): Promise<DataVolume[]> {
+    if (volumes.filter(isSuperseded).length <= ctx.settings.supersededVolumeRetention) return volumes;
+    const deleted = new Set<string>();
     try {
         const snapshots = await listDataSnapshots(ctx, { [TAG.origin]: SNAPSHOT_ORIGIN.failover });
         for (const v of pruneCandidates(volumes, snapshots, attached, ctx.settings.supersededVolumeRetention)) {
             await send(ctx, ctx.clients.ec2, new DeleteVolumeCommand({ VolumeId: v.id }));
+            deleted.add(v.id);
             ctx.log("info", "superseded volume deleted", { volumeId: v.id, az: v.az });
         }
     } catch (err) {
         ctx.log("warn", "pruning superseded volumes failed", { code: errorCode(err), error: errorMessage(err) });
     }
+    return volumes.filter((v) => !deleted.has(v.id));
 }
 
 async function isInitialized(ctx: Ctx, group: string): Promise<boolean> {

@@ -19,6 +19,7 @@ import {
 } from "./actions";
 import { listDataSnapshots, listDataVolumes } from "./inventory";
 import type { HandlerResult } from "./launch";
+import { pruneHandlerSnapshots } from "./retention";
 import { Ctx, WaitTimeout, errorCode, errorMessage } from "./runtime";
 
 export function terminationWaitMs(ctx: Ctx): number {
@@ -29,7 +30,8 @@ export function terminationWaitMs(ctx: Ctx): number {
 export async function onTerminate(ctx: Ctx, d: LifecycleDetail): Promise<HandlerResult> {
     let result: HandlerResult = { outcome: "CONTINUE" };
     try {
-        const volume = (await listDataVolumes(ctx)).find((v) => v.attachedTo === d.EC2InstanceId);
+        const volumes = await listDataVolumes(ctx);
+        const volume = volumes.find((v) => v.attachedTo === d.EC2InstanceId);
         if (volume === undefined) {
             ctx.log("info", "no data volume attached; nothing to snapshot");
         } else {
@@ -54,9 +56,11 @@ export async function onTerminate(ctx: Ctx, d: LifecycleDetail): Promise<Handler
                     `termination of ${d.EC2InstanceId}`,
                 ));
             result = { outcome: "CONTINUE", volumeId: volume.id, snapshotId: snapshot.id };
-            if (snapshot.state !== "completed") {
+            let completed = snapshot.state === "completed";
+            if (!completed) {
                 try {
                     await waitSnapshotCompleted(ctx, snapshot.id, terminationWaitMs(ctx));
+                    completed = true;
                     ctx.log("info", "termination snapshot completed", { snapshotId: snapshot.id });
                 } catch (err) {
                     if (!(err instanceof WaitTimeout)) throw err;
@@ -65,6 +69,8 @@ export async function onTerminate(ctx: Ctx, d: LifecycleDetail): Promise<Handler
                     });
                 }
             }
+            // Only once a newer completed copy exists; the volume is still attached (the hook holds the instance).
+            if (completed) await pruneHandlerSnapshots(ctx, volume, volumes);
         }
     } catch (err) {
         const reason = errorMessage(err);
