@@ -7,7 +7,7 @@
  * CLI takes it: PULUMI_CONFIG_PASSPHRASE, or a file named by
  * PULUMI_CONFIG_PASSPHRASE_FILE.
  */
-import { createCipheriv, createDecipheriv, pbkdf2Sync, randomBytes } from "crypto";
+import { createCipheriv, createDecipheriv, createHash, pbkdf2Sync, randomBytes } from "crypto";
 import * as fs from "fs";
 
 export const PULUMI_PBKDF2_ITERATIONS = 1_000_000;
@@ -24,7 +24,7 @@ export class PassphraseCrypter {
         const parts = encryptionSalt.split(":");
         if (parts.length !== 5 || parts[0] !== "v1") throw new PassphraseError(`malformed encryptionsalt (expected v1:<salt>:v1:<nonce>:<ciphertext>)`);
         const salt = Buffer.from(parts[1], "base64");
-        const crypter = new PassphraseCrypter(pbkdf2Sync(passphrase, salt, iterations, 32, "sha256"), encryptionSalt);
+        const crypter = new PassphraseCrypter(deriveKey(passphrase, salt, iterations), encryptionSalt);
         let verified: string | undefined;
         try {
             verified = crypter.decrypt(parts.slice(2).join(":"));
@@ -63,6 +63,23 @@ export class PassphraseCrypter {
             throw new PassphraseError("a secure value does not decrypt with this passphrase");
         }
     }
+}
+
+/**
+ * A million PBKDF2 rounds take a quarter of a second; one process (a plan,
+ * a test run) derives each stack's key once. Keyed by a hash, so the
+ * passphrase itself is not kept.
+ */
+const derivedKeys = new Map<string, Buffer>();
+
+function deriveKey(passphrase: string, salt: Buffer, iterations: number): Buffer {
+    const id = createHash("sha256").update(passphrase).update("\0").update(salt).update(`\0${iterations}`).digest("hex");
+    let key = derivedKeys.get(id);
+    if (!key) {
+        key = pbkdf2Sync(passphrase, salt, iterations, 32, "sha256");
+        derivedKeys.set(id, key);
+    }
+    return key;
 }
 
 /** The passphrase as the Pulumi CLI reads it from the environment, if any. */
