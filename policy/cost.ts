@@ -4,7 +4,10 @@
  * on-demand instances, NAT gateways, VPN scale units, big volumes, idle
  * public IPv4 addresses).
  */
-import * as aws from "@pulumi/aws";
+import * as autoscaling from "@pulumi/aws/autoscaling";
+import * as ebs from "@pulumi/aws/ebs";
+import * as ec2 from "@pulumi/aws/ec2";
+import * as lambda from "@pulumi/aws/lambda";
 import * as network from "@pulumi/azure-native/network";
 import { PolicyResource, ResourceValidationPolicy, StackValidationPolicy, validateResourceOfType } from "@pulumi/policy";
 import { costEstimator } from "./cost-adapter";
@@ -134,13 +137,13 @@ export const allowedInstanceTypes: ResourceValidationPolicy = {
         },
     },
     validateResource: [
-        validateResourceOfType(aws.ec2.LaunchTemplate, (lt, args, report) => {
+        validateResourceOfType(ec2.LaunchTemplate, (lt, args, report) => {
             checkInstanceType(lt.instanceType, "instanceType", configOf(args, instanceTypeDefaults), report);
         }),
-        validateResourceOfType(aws.ec2.Instance, (instance, args, report) => {
+        validateResourceOfType(ec2.Instance, (instance, args, report) => {
             checkInstanceType(instance.instanceType, "instanceType", configOf(args, instanceTypeDefaults), report);
         }),
-        validateResourceOfType(aws.autoscaling.Group, (group, args, report) => {
+        validateResourceOfType(autoscaling.Group, (group, args, report) => {
             const config = configOf(args, instanceTypeDefaults);
             asArray(group.mixedInstancesPolicy?.launchTemplate?.overrides).forEach((o, i) =>
                 checkInstanceType(o.instanceType, `mixedInstancesPolicy.launchTemplate.overrides[${i}].instanceType`, config, report));
@@ -150,7 +153,7 @@ export const allowedInstanceTypes: ResourceValidationPolicy = {
 
 // ---------------------------------------------------------------------------
 
-type GroupProps = PropsOf<aws.autoscaling.GroupArgs>;
+type GroupProps = PropsOf<autoscaling.GroupArgs>;
 
 /** Whether an Auto Scaling group's mixed instances policy runs every instance on Spot. */
 function mixedPolicyIsAllSpot(group: GroupProps): boolean {
@@ -164,10 +167,10 @@ export const spotRequired: StackValidationPolicy = {
     description: "Instances run on Spot capacity (about 70% cheaper); meant for budget environments such as dev.",
     enforcementLevel: "advisory",
     validateStack: (args, report) => {
-        const groups = args.resources.filter((r) => r.isType(aws.autoscaling.Group));
-        const instances = args.resources.filter((r) => r.isType(aws.ec2.Instance));
+        const groups = args.resources.filter((r) => r.isType(autoscaling.Group));
+        const instances = args.resources.filter((r) => r.isType(ec2.Instance));
         if (groups.length === 0 && instances.length === 0) args.notApplicable("no Auto Scaling groups or instances");
-        const templates = args.resources.filter((r) => r.isType(aws.ec2.LaunchTemplate));
+        const templates = args.resources.filter((r) => r.isType(ec2.LaunchTemplate));
         for (const r of groups) {
             checkKnown(report, label(r), () => {
                 const group = r.props as GroupProps;
@@ -215,7 +218,7 @@ export const noNatGateway: ResourceValidationPolicy = {
     enforcementLevel: "mandatory",
     configSchema: { properties: { allowNatGateway: { type: "boolean", default: false, description: "Allow NAT gateways in this environment." } } },
     validateResource: [
-        validateResourceOfType(aws.ec2.NatGateway, (_nat, args, report) => {
+        validateResourceOfType(ec2.NatGateway, (_nat, args, report) => {
             if (!configOf<NatGatewayConfig>(args, { allowNatGateway: false }).allowNatGateway) {
                 report("NAT gateways are not allowed in this environment (about $33/month each plus $0.045/GB). Egress over IPv6 through the egress-only internet gateway instead (set landing-zone:aws.natGateway to false), or set allowNatGateway: true in policy/config/<env>.json.");
             }
@@ -269,19 +272,19 @@ export const maxEbsSize: ResourceValidationPolicy = {
     enforcementLevel: "mandatory",
     configSchema: { properties: { maxSizeGiB: { type: "integer", minimum: 1, default: 100, description: "Largest EBS volume in GiB." } } },
     validateResource: [
-        validateResourceOfType(aws.ebs.Volume, (volume, args, report) => {
+        validateResourceOfType(ebs.Volume, (volume, args, report) => {
             checkSize(volume.size, "size", configOf<EbsSizeConfig>(args, { maxSizeGiB: 100 }).maxSizeGiB, report);
         }),
-        validateResourceOfType(aws.ec2.LaunchTemplate, (lt, args, report) => {
+        validateResourceOfType(ec2.LaunchTemplate, (lt, args, report) => {
             const max = configOf<EbsSizeConfig>(args, { maxSizeGiB: 100 }).maxSizeGiB;
             asArray(lt.blockDeviceMappings).forEach((m, i) => checkSize(m.ebs?.volumeSize, `blockDeviceMappings[${i}] (${m.deviceName ?? "?"}) volumeSize`, max, report));
         }),
-        validateResourceOfType(aws.ec2.Instance, (instance, args, report) => {
+        validateResourceOfType(ec2.Instance, (instance, args, report) => {
             const max = configOf<EbsSizeConfig>(args, { maxSizeGiB: 100 }).maxSizeGiB;
             checkSize(instance.rootBlockDevice?.volumeSize, "rootBlockDevice.volumeSize", max, report);
             asArray(instance.ebsBlockDevices).forEach((d, i) => checkSize(d.volumeSize, `ebsBlockDevices[${i}].volumeSize`, max, report));
         }),
-        validateResourceOfType(aws.lambda.Function, (fn, args, report) => {
+        validateResourceOfType(lambda.Function, (fn, args, report) => {
             // The failover handler creates the data volume at run time from this variable.
             const size = fn.environment?.variables?.[FAILOVER_ENV.volumeSizeGiB];
             checkSize(size, `the data volume (environment ${FAILOVER_ENV.volumeSizeGiB})`, configOf<EbsSizeConfig>(args, { maxSizeGiB: 100 }).maxSizeGiB, report);
@@ -296,7 +299,7 @@ export const noIdleElasticIp: StackValidationPolicy = {
     description: "Every Elastic IP is in use: associated with an instance or interface, used by a NAT gateway, or moved by the failover handler. AWS bills every public IPv4 address by the hour, idle or not.",
     enforcementLevel: "mandatory",
     validateStack: (args, report) => {
-        const eips = args.resources.filter((r) => r.isType(aws.ec2.Eip));
+        const eips = args.resources.filter((r) => r.isType(ec2.Eip));
         if (eips.length === 0) args.notApplicable("no Elastic IPs");
         const used = new Set<string>();
         const unresolved: string[] = [];
@@ -323,12 +326,12 @@ export const noIdleElasticIp: StackValidationPolicy = {
                 }
                 return v;
             };
-            if (r.isType(aws.ec2.EipAssociation)) {
+            if (r.isType(ec2.EipAssociation)) {
                 use(read(() => (r.props as { allocationId?: string }).allocationId), r, "allocationId", "EIP association");
-            } else if (r.isType(aws.ec2.NatGateway)) {
+            } else if (r.isType(ec2.NatGateway)) {
                 use(read(() => (r.props as { allocationId?: string }).allocationId), r, "allocationId", "NAT gateway");
                 for (const id of asArray(read(() => (r.props as { secondaryAllocationIds?: string[] }).secondaryAllocationIds))) use(id, r, "secondaryAllocationIds", "NAT gateway");
-            } else if (r.isType(aws.lambda.Function)) {
+            } else if (r.isType(lambda.Function)) {
                 use(read(() => (r.props as { environment?: { variables?: Record<string, string> } }).environment?.variables?.[FAILOVER_ENV.elasticIpAllocationId]), r, "environment", "failover handler");
             }
         }

@@ -11,7 +11,7 @@
  *   a HubVirtualNetworkConnection that really attaches it; the tag alone is
  *   not a pass.
  */
-import * as aws from "@pulumi/aws";
+import * as ec2 from "@pulumi/aws/ec2";
 import * as network from "@pulumi/azure-native/network";
 import { PolicyResource, ReportViolation, ResourceValidationPolicy, StackValidationPolicy, validateResourceOfType } from "@pulumi/policy";
 import { asArray, azureNameMatches, checkKnown, IPV4_ONLY_TAG, isIpv6Cidr, isTrue, label, peek, prefixLength, PropsOf, reportCannotCheck, resolveReference, tagsOf, UNKNOWN } from "./lib";
@@ -39,7 +39,7 @@ export const vpcIpv6: ResourceValidationPolicy = {
     name: "ipv6-vpc-block",
     description: "Every VPC has an IPv6 block (Amazon-provided /56 or from an IPAM pool).",
     enforcementLevel: "mandatory",
-    validateResource: validateResourceOfType(aws.ec2.Vpc, (vpc, _args, report) => {
+    validateResource: validateResourceOfType(ec2.Vpc, (vpc, _args, report) => {
         if (!isTrue(vpc.assignGeneratedIpv6CidrBlock) && !vpc.ipv6IpamPoolId) {
             report("The VPC has no IPv6 block. Set assignGeneratedIpv6CidrBlock: true (or ipv6IpamPoolId with ipv6NetmaskLength 56).");
         }
@@ -50,7 +50,7 @@ export const subnetIpv6: ResourceValidationPolicy = {
     name: "ipv6-subnet-64",
     description: "Every subnet has an IPv6 /64 and assigns IPv6 addresses on creation.",
     enforcementLevel: "mandatory",
-    validateResource: validateResourceOfType(aws.ec2.Subnet, (subnet, _args, report) => {
+    validateResource: validateResourceOfType(ec2.Subnet, (subnet, _args, report) => {
         const fromPool = subnet.ipv6IpamPoolId !== undefined && subnet.ipv6NetmaskLength === 64;
         if (!subnet.ipv6CidrBlock && !fromPool) {
             report("The subnet has no IPv6 block. Give it a /64 from the VPC's /56 (ipv6CidrBlock, e.g. cidrsubnet of the VPC block by index).");
@@ -68,14 +68,14 @@ export const instanceIpv6: ResourceValidationPolicy = {
     description: "Launch templates (and instances) give every instance an IPv6 address.",
     enforcementLevel: "mandatory",
     validateResource: [
-        validateResourceOfType(aws.ec2.LaunchTemplate, (lt, _args, report) => {
+        validateResourceOfType(ec2.LaunchTemplate, (lt, _args, report) => {
             const nics = asArray(lt.networkInterfaces);
             const ok = nics.some((n) => (n.ipv6AddressCount ?? 0) >= 1 || asArray(n.ipv6Addresses).length > 0);
             if (!ok) {
                 report(`${nics.length === 0 ? "The launch template declares no network interface" : "No network interface asks for IPv6"}, so instances rely on the subnet. Add networkInterfaces: [{ deviceIndex: 0, ipv6AddressCount: 1, primaryIpv6: "true", securityGroups: [...] }].`);
             }
         }),
-        validateResourceOfType(aws.ec2.Instance, (instance, _args, report) => {
+        validateResourceOfType(ec2.Instance, (instance, _args, report) => {
             if ((instance.ipv6AddressCount ?? 0) < 1 && asArray(instance.ipv6Addresses).length === 0) {
                 report("The instance has no IPv6 address. Set ipv6AddressCount: 1.");
             }

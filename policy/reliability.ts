@@ -4,7 +4,10 @@
  * if the data volume is snapshotted on a schedule (snapshots are the
  * AZ-independent copy; their interval is the worst-case data loss).
  */
-import * as aws from "@pulumi/aws";
+import * as autoscaling from "@pulumi/aws/autoscaling";
+import * as dlm from "@pulumi/aws/dlm";
+import * as ebs from "@pulumi/aws/ebs";
+import * as lambda from "@pulumi/aws/lambda";
 import { PolicyResource, ResourceValidationPolicy, StackValidationPolicy, validateResourceOfType } from "@pulumi/policy";
 import { FAILOVER_ENV } from "./cost";
 import { asArray, checkKnown, configOf, peek, PropsOf, tagsOf, UNKNOWN } from "./lib";
@@ -19,7 +22,7 @@ export const asgMultiAz: ResourceValidationPolicy = {
     description: "Every Auto Scaling group can launch in at least two Availability Zones, so losing one AZ does not lose the tier.",
     enforcementLevel: "mandatory",
     configSchema: { properties: { minZones: { type: "integer", minimum: 1, default: 2, description: "Fewest AZs a group spans." } } },
-    validateResource: validateResourceOfType(aws.autoscaling.Group, (group, args, report) => {
+    validateResource: validateResourceOfType(autoscaling.Group, (group, args, report) => {
         const { minZones } = configOf<MultiAzConfig>(args, { minZones: 2 });
         const subnets = new Set(asArray(group.vpcZoneIdentifiers));
         const zones = new Set(asArray(group.availabilityZones));
@@ -36,13 +39,13 @@ export interface SnapshotScheduleConfig {
 }
 const snapshotDefaults: SnapshotScheduleConfig = { targetTagKeys: ["landing-zone:backup", "landing-zone:tier"] };
 
-type DlmProps = PropsOf<aws.dlm.LifecyclePolicyArgs>;
+type DlmProps = PropsOf<dlm.LifecyclePolicyArgs>;
 
 /** DLM policies that are enabled, snapshot volumes and have at least one schedule. */
 function activeVolumeSchedules(resources: readonly PolicyResource[]): Array<{ resource: PolicyResource; targetTags: Record<string, string> }> {
     const out: Array<{ resource: PolicyResource; targetTags: Record<string, string> }> = [];
     for (const r of resources) {
-        if (!r.isType(aws.dlm.LifecyclePolicy)) continue;
+        if (!r.isType(dlm.LifecyclePolicy)) continue;
         const p = peek(() => {
             const props = r.props as DlmProps;
             const details = props.policyDetails;
@@ -64,14 +67,14 @@ export const dataVolumeSnapshots: StackValidationPolicy = {
     },
     validateStack: (args, report) => {
         const { targetTagKeys } = configOf(args, snapshotDefaults);
-        const handlers = args.resources.filter((r) => r.isType(aws.lambda.Function) && peek(() => (r.props as PropsOf<aws.lambda.FunctionArgs>).environment?.variables?.[FAILOVER_ENV.volumeSizeGiB]) !== undefined);
-        const volumes = args.resources.filter((r) => r.isType(aws.ebs.Volume) && targetTagKeys.some((k) => peek(() => tagsOf(r.props)[k]) !== undefined));
+        const handlers = args.resources.filter((r) => r.isType(lambda.Function) && peek(() => (r.props as PropsOf<lambda.FunctionArgs>).environment?.variables?.[FAILOVER_ENV.volumeSizeGiB]) !== undefined);
+        const volumes = args.resources.filter((r) => r.isType(ebs.Volume) && targetTagKeys.some((k) => peek(() => tagsOf(r.props)[k]) !== undefined));
         if (handlers.length === 0 && volumes.length === 0) args.notApplicable("no failover handler or tier-tagged data volume");
         const schedules = activeVolumeSchedules(args.resources);
         const covers = (key: string, value: string) => schedules.some((s) => s.targetTags[key] === value);
         for (const h of handlers) {
             checkKnown(report, `failover handler "${h.name}"`, () => {
-                const tier = (h.props as PropsOf<aws.lambda.FunctionArgs>).environment?.variables?.[FAILOVER_ENV.tierName];
+                const tier = (h.props as PropsOf<lambda.FunctionArgs>).environment?.variables?.[FAILOVER_ENV.tierName];
                 if (!tier) {
                     report(`Failover handler "${h.name}" has no ${FAILOVER_ENV.tierName}, so no snapshot schedule can target its data volume.`, h.urn);
                     return;

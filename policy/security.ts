@@ -3,7 +3,9 @@
  * ports open to the internet, VPN tunnels that meet a cryptographic floor
  * with a real secret key, and failover IAM that cannot wreck the account.
  */
-import * as aws from "@pulumi/aws";
+import * as ebs from "@pulumi/aws/ebs";
+import * as ec2 from "@pulumi/aws/ec2";
+import * as iam from "@pulumi/aws/iam";
 import * as network from "@pulumi/azure-native/network";
 import { ReportViolation, ResourceValidationArgs, ResourceValidationPolicy, validateResourceOfType } from "@pulumi/policy";
 import { asArray, configOf, isTrue, offlineHints, PropsOf, reportCannotCheck, SECRET_PLACEHOLDER } from "./lib";
@@ -23,8 +25,8 @@ export const imdsv2Required: ResourceValidationPolicy = {
     description: "Instances require IMDSv2 session tokens for the instance metadata service (blocks SSRF credential theft).",
     enforcementLevel: "mandatory",
     validateResource: [
-        validateResourceOfType(aws.ec2.LaunchTemplate, (lt, _args, report) => checkImds(lt.metadataOptions, report)),
-        validateResourceOfType(aws.ec2.Instance, (instance, _args, report) => checkImds(instance.metadataOptions, report)),
+        validateResourceOfType(ec2.LaunchTemplate, (lt, _args, report) => checkImds(lt.metadataOptions, report)),
+        validateResourceOfType(ec2.Instance, (instance, _args, report) => checkImds(instance.metadataOptions, report)),
     ],
 };
 
@@ -35,10 +37,10 @@ export const ebsEncrypted: ResourceValidationPolicy = {
     description: "EBS volumes, launch template block devices and instance root volumes are encrypted.",
     enforcementLevel: "mandatory",
     validateResource: [
-        validateResourceOfType(aws.ebs.Volume, (volume, _args, report) => {
+        validateResourceOfType(ebs.Volume, (volume, _args, report) => {
             if (!isTrue(volume.encrypted)) report("The volume is not encrypted. Set encrypted: true (and kmsKeyId for a customer-managed key).");
         }),
-        validateResourceOfType(aws.ec2.LaunchTemplate, (lt, _args, report) => {
+        validateResourceOfType(ec2.LaunchTemplate, (lt, _args, report) => {
             const mappings = asArray(lt.blockDeviceMappings).filter((m) => m.ebs !== undefined);
             if (mappings.length === 0) {
                 report("The launch template declares no EBS block device, so the root volume takes the AMI's (unencrypted) default. Add blockDeviceMappings for the root device with ebs: { encrypted: \"true\", volumeType: \"gp3\" }.");
@@ -47,7 +49,7 @@ export const ebsEncrypted: ResourceValidationPolicy = {
                 if (!isTrue(m.ebs?.encrypted)) report(`blockDeviceMappings[${i}] (${m.deviceName ?? "?"}) is not encrypted. Set ebs.encrypted: "true".`);
             });
         }),
-        validateResourceOfType(aws.ec2.Instance, (instance, _args, report) => {
+        validateResourceOfType(ec2.Instance, (instance, _args, report) => {
             if (!isTrue(instance.rootBlockDevice?.encrypted)) report("The root volume is not encrypted. Set rootBlockDevice: { encrypted: true }.");
             asArray(instance.ebsBlockDevices).forEach((d, i) => {
                 if (!isTrue(d.encrypted)) report(`ebsBlockDevices[${i}] (${d.deviceName}) is not encrypted. Set encrypted: true.`);
@@ -159,7 +161,7 @@ function checkAzureIpsec(policies: IpsecPolicy[] | undefined, path: string, conf
     });
 }
 
-function checkAwsTunnel(vpn: PropsOf<aws.ec2.VpnConnectionArgs>, n: 1 | 2, config: VpnConfig, args: ResourceValidationArgs, report: ReportViolation) {
+function checkAwsTunnel(vpn: PropsOf<ec2.VpnConnectionArgs>, n: 1 | 2, config: VpnConfig, args: ResourceValidationArgs, report: ReportViolation) {
     const t = `tunnel${n}` as const;
     const ike = vpn[`${t}IkeVersions`];
     if (!ike || ike.length === 0 || ike.some((v) => v !== "ikev2")) report(`${t}IkeVersions is ${ike ? JSON.stringify(ike) : "not set (ikev1 and ikev2)"}. Set ["ikev2"].`);
@@ -206,7 +208,7 @@ export const vpnCrypto: ResourceValidationPolicy = {
                 checkPsk(t.key ?? t.fallbackKey, t.keyPath, config, args, report, true);
             }
         }),
-        validateResourceOfType(aws.ec2.VpnConnection, (vpn, args, report) => {
+        validateResourceOfType(ec2.VpnConnection, (vpn, args, report) => {
             const config = configOf(args, vpnDefaults);
             checkAwsTunnel(vpn, 1, config, args, report);
             checkAwsTunnel(vpn, 2, config, args, report);
@@ -298,8 +300,8 @@ export const iamNoWildcardDestructive: ResourceValidationPolicy = {
         properties: { destructiveActions: { type: "array", items: { type: "string" }, description: "Action name globs (no service prefix) treated as destructive." } },
     },
     validateResource: [
-        validateResourceOfType(aws.iam.Policy, (p, args, report) => checkPolicyDocument(p.policy, configOf(args, iamDefaults), report)),
-        validateResourceOfType(aws.iam.RolePolicy, (p, args, report) => checkPolicyDocument(p.policy, configOf(args, iamDefaults), report)),
+        validateResourceOfType(iam.Policy, (p, args, report) => checkPolicyDocument(p.policy, configOf(args, iamDefaults), report)),
+        validateResourceOfType(iam.RolePolicy, (p, args, report) => checkPolicyDocument(p.policy, configOf(args, iamDefaults), report)),
     ],
 };
 

@@ -3,7 +3,7 @@
  * one address plan. Resource declaration only; every decision about what to
  * build was made by the config and the planner.
  */
-import * as aws from "@pulumi/aws";
+import { Provider as AwsProvider } from "@pulumi/aws/provider";
 import { Provider as AzureNativeProvider } from "@pulumi/azure-native/provider";
 import { AddressPlan } from "../components/addressing";
 import { DualStackVpc } from "../components/aws/dual-stack-vpc";
@@ -24,7 +24,7 @@ export const SPOKE_IPV4_ONLY_REASON =
     "platform limit: Azure Virtual WAN cannot connect a VNet that has IPv6 address space (Virtual WAN FAQ)";
 
 export interface LandingZone {
-    awsProvider: aws.Provider;
+    awsProvider: AwsProvider;
     azureProvider: AzureNativeProvider;
     vpc: DualStackVpc;
     vnet: DualStackVnet;
@@ -46,7 +46,7 @@ export function defaultTags(config: LandingZoneConfig): Record<string, string> {
 
 export function buildLandingZone(config: LandingZoneConfig, plan: AddressPlan, wanSecrets?: WanSecrets): LandingZone {
     const tags = defaultTags(config);
-    const awsProvider = new aws.Provider("aws", { region: config.aws.region as aws.Region, defaultTags: { tags } });
+    const awsProvider = new AwsProvider("aws", { region: config.aws.region, defaultTags: { tags } });
     const azureProvider = new AzureNativeProvider("azure", { location: config.azure.location });
 
     const vpc = new DualStackVpc(`${config.environment}`, {
@@ -163,7 +163,7 @@ export interface WanResources {
 export function buildWan(
     config: LandingZoneConfig,
     plan: AddressPlan,
-    base: { awsProvider: aws.Provider; azureProvider: AzureNativeProvider; vpc: DualStackVpc; vnet: DualStackVnet; spoke?: DualStackVnet },
+    base: { awsProvider: AwsProvider; azureProvider: AzureNativeProvider; vpc: DualStackVpc; vnet: DualStackVnet; spoke?: DualStackVnet },
     secrets?: WanSecrets,
 ): WanResources | undefined {
     if (!config.wan || !plan.hub) return undefined;

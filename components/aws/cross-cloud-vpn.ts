@@ -10,7 +10,7 @@
  * is CrossCloudSite; the tunnel plan both share comes from
  * components/addressing/tunnels.
  */
-import * as aws from "@pulumi/aws";
+import * as ec2 from "@pulumi/aws/ec2";
 import * as pulumi from "@pulumi/pulumi";
 import { AZURE_GATEWAY_INSTANCES, CrossCloudTunnel } from "../addressing/tunnels";
 import { awsTunnelIpsec, DEFAULT_IPSEC, IpsecSettings } from "../azure/vpn-ipsec";
@@ -66,9 +66,9 @@ export class CrossCloudVpn extends pulumi.ComponentResource {
         const tags = (suffix: string) => ({ Name: `${name}-${suffix}`, ...args.tags });
 
         // vpcId attaches the gateway to the VPC.
-        const vgw = new aws.ec2.VpnGateway(`${name}-vgw`, { vpcId: args.vpcId, amazonSideAsn: String(amazonSideAsn), tags: tags("vgw") }, parent);
+        const vgw = new ec2.VpnGateway(`${name}-vgw`, { vpcId: args.vpcId, amazonSideAsn: String(amazonSideAsn), tags: tags("vgw") }, parent);
         for (const [table, routeTableId] of Object.entries(args.routeTableIds)) {
-            new aws.ec2.VpnGatewayRoutePropagation(`${name}-propagate-${table}`, { vpnGatewayId: vgw.id, routeTableId }, parent);
+            new ec2.VpnGatewayRoutePropagation(`${name}-propagate-${table}`, { vpnGatewayId: vgw.id, routeTableId }, parent);
         }
 
         this.customerGatewayIds = [];
@@ -76,7 +76,7 @@ export class CrossCloudVpn extends pulumi.ComponentResource {
         this.tunnels = [];
         for (const { instance, tunnels } of byInstance) {
             const suffix = instance.toLowerCase();
-            const cgw = new aws.ec2.CustomerGateway(`${name}-cgw-${suffix}`, {
+            const cgw = new ec2.CustomerGateway(`${name}-cgw-${suffix}`, {
                 type: "ipsec.1",
                 bgpAsn: String(args.azureAsn),
                 // Only the input is derived; the resource is declared outside any apply.
@@ -87,7 +87,7 @@ export class CrossCloudVpn extends pulumi.ComponentResource {
             const [t1, t2] = tunnels;
             const key1 = pulumi.secret(args.tunnelKeys[t1.name]);
             const key2 = pulumi.secret(args.tunnelKeys[t2.name]);
-            const vpn = new aws.ec2.VpnConnection(`${name}-vpn-${suffix}`, {
+            const vpn = new ec2.VpnConnection(`${name}-vpn-${suffix}`, {
                 type: "ipsec.1",
                 vpnGatewayId: vgw.id,
                 customerGatewayId: cgw.id,

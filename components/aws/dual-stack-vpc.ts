@@ -7,7 +7,7 @@
  * the free egress-only internet gateway, and get an IPv4 default route only
  * when a (single, shared) NAT gateway is asked for.
  */
-import * as aws from "@pulumi/aws";
+import * as ec2 from "@pulumi/aws/ec2";
 import * as pulumi from "@pulumi/pulumi";
 import { AWS_TIERS, AwsSubnetPlan, AwsTier, ipv6SubnetOf } from "../addressing";
 
@@ -39,7 +39,7 @@ export class DualStackVpc extends pulumi.ComponentResource {
     /** Subnet ids by tier, then by AZ. */
     readonly subnetIds: Record<AwsTier, Record<string, pulumi.Output<string>>>;
     /** The subnet resources by tier, in AZ order. */
-    readonly subnets: Record<AwsTier, aws.ec2.Subnet[]>;
+    readonly subnets: Record<AwsTier, ec2.Subnet[]>;
     /** Route table ids by tier (one table per tier: routing does not differ by AZ without per-AZ NAT). */
     readonly routeTableIds: Record<AwsTier, pulumi.Output<string>>;
     readonly internetGatewayId: pulumi.Output<string>;
@@ -54,7 +54,7 @@ export class DualStackVpc extends pulumi.ComponentResource {
         const parent = { parent: this };
         const tags = (suffix: string, extra: Record<string, string> = {}) => ({ Name: `${name}-${suffix}`, ...args.tags, ...extra });
 
-        const vpc = new aws.ec2.Vpc(`${name}-vpc`, {
+        const vpc = new ec2.Vpc(`${name}-vpc`, {
             cidrBlock: args.ipv4Cidr,
             assignGeneratedIpv6CidrBlock: true,
             enableDnsSupport: true,
@@ -62,13 +62,13 @@ export class DualStackVpc extends pulumi.ComponentResource {
             tags: tags("vpc"),
         }, parent);
 
-        const igw = new aws.ec2.InternetGateway(`${name}-igw`, { vpcId: vpc.id, tags: tags("igw") }, parent);
-        const eigw = new aws.ec2.EgressOnlyInternetGateway(`${name}-eigw`, { vpcId: vpc.id, tags: tags("eigw") }, parent);
+        const igw = new ec2.InternetGateway(`${name}-igw`, { vpcId: vpc.id, tags: tags("igw") }, parent);
+        const eigw = new ec2.EgressOnlyInternetGateway(`${name}-eigw`, { vpcId: vpc.id, tags: tags("eigw") }, parent);
 
         this.subnets = { public: [], private: [], data: [] };
         this.subnetIds = { public: {}, private: {}, data: {} };
         for (const plan of args.subnets) {
-            const subnet = new aws.ec2.Subnet(`${name}-${plan.tier}-${plan.availabilityZone}`, {
+            const subnet = new ec2.Subnet(`${name}-${plan.tier}-${plan.availabilityZone}`, {
                 vpcId: vpc.id,
                 availabilityZone: plan.availabilityZone,
                 cidrBlock: plan.ipv4Cidr,
@@ -86,12 +86,12 @@ export class DualStackVpc extends pulumi.ComponentResource {
             this.subnetIds[plan.tier][plan.availabilityZone] = subnet.id;
         }
 
-        let nat: aws.ec2.NatGateway | undefined;
+        let nat: ec2.NatGateway | undefined;
         if (args.natGateway) {
             const firstPublic = this.subnets.public[0];
             if (!firstPublic) throw new Error(`DualStackVpc ${name}: a NAT gateway needs a public subnet`);
-            const eip = new aws.ec2.Eip(`${name}-nat-eip`, { domain: "vpc", tags: tags("nat-eip") }, parent);
-            nat = new aws.ec2.NatGateway(`${name}-nat`, {
+            const eip = new ec2.Eip(`${name}-nat-eip`, { domain: "vpc", tags: tags("nat-eip") }, parent);
+            nat = new ec2.NatGateway(`${name}-nat`, {
                 allocationId: eip.id,
                 subnetId: firstPublic.id,
                 connectivityType: "public",
@@ -99,25 +99,25 @@ export class DualStackVpc extends pulumi.ComponentResource {
             }, { parent: this, dependsOn: [igw] });
         }
 
-        const routeTables = {} as Record<AwsTier, aws.ec2.RouteTable>;
+        const routeTables = {} as Record<AwsTier, ec2.RouteTable>;
         for (const tier of AWS_TIERS) {
-            const table = new aws.ec2.RouteTable(`${name}-${tier}-rt`, { vpcId: vpc.id, tags: tags(`${tier}-rt`, { "landing-zone:tier": tier }) }, parent);
+            const table = new ec2.RouteTable(`${name}-${tier}-rt`, { vpcId: vpc.id, tags: tags(`${tier}-rt`, { "landing-zone:tier": tier }) }, parent);
             routeTables[tier] = table;
             if (tier === "public") {
-                new aws.ec2.Route(`${name}-public-default-ipv4`, { routeTableId: table.id, destinationCidrBlock: "0.0.0.0/0", gatewayId: igw.id }, parent);
-                new aws.ec2.Route(`${name}-public-default-ipv6`, { routeTableId: table.id, destinationIpv6CidrBlock: "::/0", gatewayId: igw.id }, parent);
+                new ec2.Route(`${name}-public-default-ipv4`, { routeTableId: table.id, destinationCidrBlock: "0.0.0.0/0", gatewayId: igw.id }, parent);
+                new ec2.Route(`${name}-public-default-ipv6`, { routeTableId: table.id, destinationIpv6CidrBlock: "::/0", gatewayId: igw.id }, parent);
             } else {
-                new aws.ec2.Route(`${name}-${tier}-default-ipv6`, { routeTableId: table.id, destinationIpv6CidrBlock: "::/0", egressOnlyGatewayId: eigw.id }, parent);
+                new ec2.Route(`${name}-${tier}-default-ipv6`, { routeTableId: table.id, destinationIpv6CidrBlock: "::/0", egressOnlyGatewayId: eigw.id }, parent);
                 if (nat) {
-                    new aws.ec2.Route(`${name}-${tier}-default-ipv4`, { routeTableId: table.id, destinationCidrBlock: "0.0.0.0/0", natGatewayId: nat.id }, parent);
+                    new ec2.Route(`${name}-${tier}-default-ipv4`, { routeTableId: table.id, destinationCidrBlock: "0.0.0.0/0", natGatewayId: nat.id }, parent);
                     if (args.dns64) {
-                        new aws.ec2.Route(`${name}-${tier}-nat64`, { routeTableId: table.id, destinationIpv6CidrBlock: "64:ff9b::/96", natGatewayId: nat.id }, parent);
+                        new ec2.Route(`${name}-${tier}-nat64`, { routeTableId: table.id, destinationIpv6CidrBlock: "64:ff9b::/96", natGatewayId: nat.id }, parent);
                     }
                 }
             }
             this.subnets[tier].forEach((subnet, i) => {
                 const az = args.subnets.filter((s) => s.tier === tier)[i].availabilityZone;
-                new aws.ec2.RouteTableAssociation(`${name}-${tier}-${az}-rta`, { subnetId: subnet.id, routeTableId: table.id }, parent);
+                new ec2.RouteTableAssociation(`${name}-${tier}-${az}-rta`, { subnetId: subnet.id, routeTableId: table.id }, parent);
             });
         }
 

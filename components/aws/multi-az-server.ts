@@ -15,7 +15,17 @@
  *   - SNS tells a human of every replacement and failure; an alarm fires when
  *     the group has no instance in service.
  */
-import * as aws from "@pulumi/aws";
+import * as autoscaling from "@pulumi/aws/autoscaling";
+import * as cloudwatch from "@pulumi/aws/cloudwatch";
+import * as dlm from "@pulumi/aws/dlm";
+import * as ec2 from "@pulumi/aws/ec2";
+import * as iam from "@pulumi/aws/iam";
+import * as lambda from "@pulumi/aws/lambda";
+import * as sns from "@pulumi/aws/sns";
+import * as vpc from "@pulumi/aws/vpc";
+import { getCallerIdentityOutput } from "@pulumi/aws/getCallerIdentity";
+import { getPartitionOutput } from "@pulumi/aws/getPartition";
+import { getRegionOutput } from "@pulumi/aws/getRegion";
 import * as pulumi from "@pulumi/pulumi";
 import { bundleHandler } from "./failover/bundle";
 import { DEFAULTS, ROLE_DATA, TAG, dlmSnapshotTags, dlmTargetTags, settingsToEnvironment } from "./failover/contract";
@@ -77,36 +87,36 @@ export class MultiAzServer extends pulumi.ComponentResource {
         const tags = (suffix: string, extra: Record<string, string> = {}) => ({ Name: `${tier}-${suffix}`, ...tierTags, ...extra });
         const launchTags = (suffix: string, extra: Record<string, string> = {}) => ({ ...args.tags, ...tags(suffix, extra) });
 
-        const partition = aws.getPartitionOutput({}, parent).partition;
-        const region = aws.getRegionOutput({}, parent).region;
-        const accountId = aws.getCallerIdentityOutput({}, parent).accountId;
+        const partition = getPartitionOutput({}, parent).partition;
+        const region = getRegionOutput({}, parent).region;
+        const accountId = getCallerIdentityOutput({}, parent).accountId;
 
         this.recovery = estimateRecovery(args);
         const heartbeat = this.recovery.lifecycleHeartbeatSeconds;
 
         // ── alerting ──────────────────────────────────────────────────────
         // Not KMS-encrypted: EventBridge cannot publish to a topic under the AWS-managed SNS key, and alerts hold no secrets.
-        const topic = new aws.sns.Topic(`${name}-alerts`, { name: `${tier}-alerts`, displayName: `${tier} server failover`, tags: tags("alerts") }, parent);
+        const topic = new sns.Topic(`${name}-alerts`, { name: `${tier}-alerts`, displayName: `${tier} server failover`, tags: tags("alerts") }, parent);
         if (args.alertEmail !== undefined) {
-            new aws.sns.TopicSubscription(`${name}-alerts-email`, { topic: topic.arn, protocol: "email", endpoint: args.alertEmail }, parent);
+            new sns.TopicSubscription(`${name}-alerts-email`, { topic: topic.arn, protocol: "email", endpoint: args.alertEmail }, parent);
         }
 
         // ── address ───────────────────────────────────────────────────────
-        const eip = args.elasticIp ? new aws.ec2.Eip(`${name}-eip`, { domain: "vpc", tags: tags("eip") }, parent) : undefined;
+        const eip = args.elasticIp ? new ec2.Eip(`${name}-eip`, { domain: "vpc", tags: tags("eip") }, parent) : undefined;
 
         // ── the failover handler ──────────────────────────────────────────
         const functionName = `${tier}-failover`;
-        const logGroup = new aws.cloudwatch.LogGroup(`${name}-failover-logs`, {
+        const logGroup = new cloudwatch.LogGroup(`${name}-failover-logs`, {
             name: `/aws/lambda/${functionName}`,
             retentionInDays: args.failover.logRetentionDays,
             tags: tags("failover-logs"),
         }, parent);
-        const handlerRole = new aws.iam.Role(`${name}-failover`, {
+        const handlerRole = new iam.Role(`${name}-failover`, {
             description: `${tier} failover handler: moves the data volume and address to each new instance`,
             assumeRolePolicy: assumeRolePolicy("lambda.amazonaws.com"),
             tags: tags("failover"),
         }, parent);
-        const handlerPolicy = new aws.iam.RolePolicy(`${name}-failover`, {
+        const handlerPolicy = new iam.RolePolicy(`${name}-failover`, {
             role: handlerRole.name,
             policy: pulumi
                 .all([partition, region, accountId, topic.arn, logGroup.arn, eip?.allocationId ?? pulumi.output<string | undefined>(undefined)])
@@ -148,7 +158,7 @@ export class MultiAzServer extends pulumi.ComponentResource {
                 snapshotWaitTimeoutSeconds: args.failover.snapshotWaitTimeoutSeconds,
                 volumeWaitTimeoutSeconds: args.failover.volumeWaitTimeoutSeconds,
             }));
-        const handler = new aws.lambda.Function(`${name}-failover`, {
+        const handler = new lambda.Function(`${name}-failover`, {
             name: functionName,
             description: `${tier}: lifecycle hooks -> data volume, Elastic IP and DNS follow the instance`,
             runtime: args.lambdaRuntime ?? "nodejs22.x",
@@ -164,13 +174,13 @@ export class MultiAzServer extends pulumi.ComponentResource {
             tags: tags("failover"),
         }, { parent: this, dependsOn: [handlerPolicy, logGroup] });
         // No async retries: a failed run leaves the hook to time out (ABANDON), and the group launches afresh.
-        const invokeConfig = new aws.lambda.FunctionEventInvokeConfig(`${name}-failover`, {
+        const invokeConfig = new lambda.FunctionEventInvokeConfig(`${name}-failover`, {
             functionName: handler.name,
             maximumRetryAttempts: 0,
             maximumEventAgeInSeconds: Math.max(60, heartbeat),
         }, parent);
 
-        const lifecycleRule = new aws.cloudwatch.EventRule(`${name}-lifecycle`, {
+        const lifecycleRule = new cloudwatch.EventRule(`${name}-lifecycle`, {
             description: `${tier}: lifecycle actions of the server group, to the failover handler`,
             eventPattern: JSON.stringify({
                 source: ["aws.autoscaling"],
@@ -179,23 +189,23 @@ export class MultiAzServer extends pulumi.ComponentResource {
             }),
             tags: tags("lifecycle"),
         }, parent);
-        const permission = new aws.lambda.Permission(`${name}-lifecycle`, {
+        const permission = new lambda.Permission(`${name}-lifecycle`, {
             action: "lambda:InvokeFunction",
             function: handler.name,
             principal: "events.amazonaws.com",
             sourceArn: lifecycleRule.arn,
         }, parent);
-        const lifecycleTarget = new aws.cloudwatch.EventTarget(`${name}-lifecycle`, { rule: lifecycleRule.name, arn: handler.arn }, { parent: this, dependsOn: [permission] });
+        const lifecycleTarget = new cloudwatch.EventTarget(`${name}-lifecycle`, { rule: lifecycleRule.name, arn: handler.arn }, { parent: this, dependsOn: [permission] });
 
         // ── the instance ──────────────────────────────────────────────────
-        const sg = new aws.ec2.SecurityGroup(`${name}-sg`, {
+        const sg = new ec2.SecurityGroup(`${name}-sg`, {
             vpcId: args.vpcId,
             description: `${tier} server: inbound only on the named ports, both families`,
             tags: tags("sg"),
         }, parent);
         for (const rule of args.ingress) {
             for (const [family, cidr] of [["ipv4", "0.0.0.0/0"], ["ipv6", "::/0"]] as const) {
-                new aws.vpc.SecurityGroupIngressRule(`${name}-in-${rule.name}-${family}`, {
+                new vpc.SecurityGroupIngressRule(`${name}-in-${rule.name}-${family}`, {
                     securityGroupId: sg.id,
                     description: rule.name,
                     ipProtocol: rule.protocol,
@@ -207,19 +217,19 @@ export class MultiAzServer extends pulumi.ComponentResource {
             }
         }
         // Updates, Session Manager and the app's own calls; IPv6 egress is free, IPv4 needs the Elastic IP.
-        new aws.vpc.SecurityGroupEgressRule(`${name}-out-ipv4`, { securityGroupId: sg.id, ipProtocol: "-1", cidrIpv4: "0.0.0.0/0", description: "all egress", tags: tags("out-ipv4") }, parent);
-        new aws.vpc.SecurityGroupEgressRule(`${name}-out-ipv6`, { securityGroupId: sg.id, ipProtocol: "-1", cidrIpv6: "::/0", description: "all egress", tags: tags("out-ipv6") }, parent);
+        new vpc.SecurityGroupEgressRule(`${name}-out-ipv4`, { securityGroupId: sg.id, ipProtocol: "-1", cidrIpv4: "0.0.0.0/0", description: "all egress", tags: tags("out-ipv4") }, parent);
+        new vpc.SecurityGroupEgressRule(`${name}-out-ipv6`, { securityGroupId: sg.id, ipProtocol: "-1", cidrIpv6: "::/0", description: "all egress", tags: tags("out-ipv6") }, parent);
 
-        const instanceRole = new aws.iam.Role(`${name}-instance`, {
+        const instanceRole = new iam.Role(`${name}-instance`, {
             description: `${tier} server instance: Systems Manager access only`,
             assumeRolePolicy: assumeRolePolicy("ec2.amazonaws.com"),
             tags: tags("instance"),
         }, parent);
-        new aws.iam.RolePolicyAttachment(`${name}-instance-ssm`, {
+        new iam.RolePolicyAttachment(`${name}-instance-ssm`, {
             role: instanceRole.name,
             policyArn: pulumi.interpolate`arn:${partition}:iam::aws:policy/AmazonSSMManagedInstanceCore`,
         }, parent);
-        const profile = new aws.iam.InstanceProfile(`${name}-instance`, { role: instanceRole.name, tags: tags("instance") }, parent);
+        const profile = new iam.InstanceProfile(`${name}-instance`, { role: instanceRole.name, tags: tags("instance") }, parent);
 
         const userData = serverUserData({
             tierName: tier,
@@ -230,7 +240,7 @@ export class MultiAzServer extends pulumi.ComponentResource {
             packages: args.app.packages,
             waitSeconds: heartbeat,
         });
-        const launchTemplate = new aws.ec2.LaunchTemplate(`${name}-lt`, {
+        const launchTemplate = new ec2.LaunchTemplate(`${name}-lt`, {
             description: `${tier} server (Amazon Linux 2023 ${args.architecture})`,
             updateDefaultVersion: true,
             imageId: al2023ImageId(args.architecture),
@@ -265,7 +275,7 @@ export class MultiAzServer extends pulumi.ComponentResource {
         }, parent);
 
         const spot = args.market === "spot";
-        const group = new aws.autoscaling.Group(`${name}-asg`, {
+        const group = new autoscaling.Group(`${name}-asg`, {
             // A fixed name: the EventBridge rules and the handler's policy refer to it before the group exists.
             name: tier,
             minSize: 1,
@@ -317,19 +327,19 @@ export class MultiAzServer extends pulumi.ComponentResource {
         });
 
         // ── scheduled snapshots ───────────────────────────────────────────
-        const dlmRole = new aws.iam.Role(`${name}-dlm`, {
+        const dlmRole = new iam.Role(`${name}-dlm`, {
             description: `${tier}: Data Lifecycle Manager snapshots of the data volume`,
             assumeRolePolicy: assumeRolePolicy("dlm.amazonaws.com"),
             tags: tags("dlm"),
         }, parent);
-        new aws.iam.RolePolicyAttachment(`${name}-dlm`, {
+        new iam.RolePolicyAttachment(`${name}-dlm`, {
             role: dlmRole.name,
             policyArn: pulumi.interpolate`arn:${partition}:iam::aws:policy/service-role/AWSDataLifecycleManagerServiceRole`,
         }, parent);
         const { intervalHours, retainCount, startTime } = args.snapshots;
         // DLM descriptions and schedule names allow only letters, digits, spaces, _ and -.
         const scheduleDescription = `${tier} data volume every ${intervalHours} hours keep ${retainCount}`;
-        new aws.dlm.LifecyclePolicy(`${name}-snapshots`, {
+        new dlm.LifecyclePolicy(`${name}-snapshots`, {
             description: scheduleDescription,
             executionRoleArn: dlmRole.arn,
             state: "ENABLED",
@@ -351,7 +361,7 @@ export class MultiAzServer extends pulumi.ComponentResource {
         }, parent);
 
         // ── failures and "no instance" to a human ─────────────────────────
-        const failureRule = new aws.cloudwatch.EventRule(`${name}-failures`, {
+        const failureRule = new cloudwatch.EventRule(`${name}-failures`, {
             description: `${tier}: failed launches and terminations of the server group`,
             eventPattern: JSON.stringify({
                 source: ["aws.autoscaling"],
@@ -360,13 +370,13 @@ export class MultiAzServer extends pulumi.ComponentResource {
             }),
             tags: tags("failures"),
         }, parent);
-        new aws.sns.TopicPolicy(`${name}-alerts`, {
+        new sns.TopicPolicy(`${name}-alerts`, {
             arn: topic.arn,
             policy: pulumi.all([topic.arn, accountId, failureRule.arn]).apply(([topicArn, account, eventRuleArn]) =>
                 JSON.stringify(alertTopicPolicy({ topicArn, accountId: account, eventRuleArn }))),
         }, parent);
-        new aws.cloudwatch.EventTarget(`${name}-failures`, { rule: failureRule.name, arn: topic.arn }, parent);
-        new aws.cloudwatch.MetricAlarm(`${name}-no-instance`, {
+        new cloudwatch.EventTarget(`${name}-failures`, { rule: failureRule.name, arn: topic.arn }, parent);
+        new cloudwatch.MetricAlarm(`${name}-no-instance`, {
             alarmDescription: `${tier}: no server instance in service for 5 minutes (a failover in progress or failing)`,
             namespace: "AWS/AutoScaling",
             metricName: "GroupInServiceInstances",

@@ -1,5 +1,10 @@
 import { strict as assert } from "assert";
-import * as aws from "@pulumi/aws";
+import * as autoscaling from "@pulumi/aws/autoscaling";
+import * as cloudwatch from "@pulumi/aws/cloudwatch";
+import * as ebs from "@pulumi/aws/ebs";
+import * as ec2 from "@pulumi/aws/ec2";
+import * as lambda from "@pulumi/aws/lambda";
+import { Provider as AwsProvider } from "@pulumi/aws/provider";
 import * as network from "@pulumi/azure-native/network";
 import * as pulumi from "@pulumi/pulumi";
 import { CostResource, EstimateMonthlyCost, useCostEstimator } from "../../policy/cost-adapter";
@@ -19,8 +24,8 @@ function fakeEstimator(prices: Record<string, number>): EstimateMonthlyCost & { 
     return Object.assign(fn, { calls });
 }
 
-const template = (name: string, args: Partial<aws.ec2.LaunchTemplateArgs> = {}) =>
-    new aws.ec2.LaunchTemplate(name, { name, imageId: "resolve:ssm:/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-arm64", instanceType: "t4g.micro", ...args });
+const template = (name: string, args: Partial<ec2.LaunchTemplateArgs> = {}) =>
+    new ec2.LaunchTemplate(name, { name, imageId: "resolve:ssm:/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-arm64", instanceType: "t4g.micro", ...args });
 
 describe("policy: cost", () => {
     afterEach(() => useCostEstimator(undefined));
@@ -28,10 +33,10 @@ describe("policy: cost", () => {
     describe("cost-monthly-cap", () => {
         const stack = () =>
             declare(() => {
-                const provider = new aws.Provider("aws", { region: "ap-southeast-2" });
-                new aws.ec2.NatGateway("nat", { subnetId: "subnet-1", connectivityType: "public" }, { provider });
-                new aws.ec2.Eip("eip", { domain: "vpc" }, { provider });
-                new aws.cloudwatch.MetricAlarm("alarm", { comparisonOperator: "GreaterThanThreshold", evaluationPeriods: 1, metricName: "x", namespace: "y", period: 60, statistic: "Average", threshold: 1 }, { provider });
+                const provider = new AwsProvider("aws", { region: "ap-southeast-2" });
+                new ec2.NatGateway("nat", { subnetId: "subnet-1", connectivityType: "public" }, { provider });
+                new ec2.Eip("eip", { domain: "vpc" }, { provider });
+                new cloudwatch.MetricAlarm("alarm", { comparisonOperator: "GreaterThanThreshold", evaluationPeriods: 1, metricName: "x", namespace: "y", period: 60, statistic: "Average", threshold: 1 }, { provider });
             });
 
         it("passes under the cap, pricing only real resources in the provider's region", async () => {
@@ -77,7 +82,7 @@ describe("policy: cost", () => {
         it("fails a launch template and an Auto Scaling override outside the list", async () => {
             const resources = await declare(() => {
                 template("lt", { instanceType: "m5.large" });
-                new aws.autoscaling.Group("asg", {
+                new autoscaling.Group("asg", {
                     minSize: 1, maxSize: 1, vpcZoneIdentifiers: ["subnet-a", "subnet-b"],
                     mixedInstancesPolicy: { launchTemplate: { launchTemplateSpecification: { launchTemplateName: "lt" }, overrides: [{ instanceType: "t4g.small" }, { instanceType: "c7g.4xlarge" }] } },
                 });
@@ -96,7 +101,7 @@ describe("policy: cost", () => {
         const config = dev("cost-spot-required", {});
         it("passes an all-Spot mixed instances policy and a Spot launch template", async () => {
             const resources = await declare(() => {
-                new aws.autoscaling.Group("mixed", {
+                new autoscaling.Group("mixed", {
                     minSize: 1, maxSize: 1, vpcZoneIdentifiers: ["a", "b"],
                     mixedInstancesPolicy: {
                         instancesDistribution: { onDemandBaseCapacity: 0, onDemandPercentageAboveBaseCapacity: 0, spotAllocationStrategy: "price-capacity-optimized" },
@@ -104,16 +109,16 @@ describe("policy: cost", () => {
                     },
                 });
                 const lt = template("spot-lt", { instanceMarketOptions: { marketType: "spot" } });
-                new aws.autoscaling.Group("plain", { minSize: 1, maxSize: 1, vpcZoneIdentifiers: ["a", "b"], launchTemplate: { id: lt.id, version: "$Latest" } });
+                new autoscaling.Group("plain", { minSize: 1, maxSize: 1, vpcZoneIdentifiers: ["a", "b"], launchTemplate: { id: lt.id, version: "$Latest" } });
             });
             const result = await check(spotRequired, resources, config);
             assert.deepEqual(result.violations, []);
         });
         it("fails on-demand capacity (mixed policy default 100% on-demand; on-demand launch template)", async () => {
             const resources = await declare(() => {
-                new aws.autoscaling.Group("mixed", { minSize: 1, maxSize: 1, vpcZoneIdentifiers: ["a", "b"], mixedInstancesPolicy: { launchTemplate: { launchTemplateSpecification: { launchTemplateName: "lt" } } } });
+                new autoscaling.Group("mixed", { minSize: 1, maxSize: 1, vpcZoneIdentifiers: ["a", "b"], mixedInstancesPolicy: { launchTemplate: { launchTemplateSpecification: { launchTemplateName: "lt" } } } });
                 const lt = template("od-lt");
-                new aws.autoscaling.Group("plain", { minSize: 1, maxSize: 1, vpcZoneIdentifiers: ["a", "b"], launchTemplate: { id: lt.id, version: "$Latest" } });
+                new autoscaling.Group("plain", { minSize: 1, maxSize: 1, vpcZoneIdentifiers: ["a", "b"], launchTemplate: { id: lt.id, version: "$Latest" } });
             });
             const result = await check(spotRequired, resources, config);
             const of = (name: string) => mandatory(result).find((v) => v.resource?.endsWith(`::${name}`))!.message;
@@ -124,7 +129,7 @@ describe("policy: cost", () => {
         it("says 'cannot check yet' when it cannot tell which launch template a group uses", async () => {
             const resources = await declare(() => {
                 const lt = template("od-lt");
-                new aws.autoscaling.Group("plain", { minSize: 1, maxSize: 1, vpcZoneIdentifiers: ["a", "b"], launchTemplate: { id: lt.id } });
+                new autoscaling.Group("plain", { minSize: 1, maxSize: 1, vpcZoneIdentifiers: ["a", "b"], launchTemplate: { id: lt.id } });
             }, { withDependencies: false });
             const result = await check(spotRequired, resources, config);
             assert.equal(mandatory(result).length, 0);
@@ -133,7 +138,7 @@ describe("policy: cost", () => {
     });
 
     describe("cost-no-nat-gateway", () => {
-        const nat = () => declare(() => new aws.ec2.NatGateway("nat", { subnetId: "subnet-1", allocationId: "eipalloc-1" }));
+        const nat = () => declare(() => new ec2.NatGateway("nat", { subnetId: "subnet-1", allocationId: "eipalloc-1" }));
         it("fails a NAT gateway where none is allowed", async () => {
             const result = await check(noNatGateway, await nat(), dev("cost-no-nat-gateway", { allowNatGateway: false }));
             assert.match(mandatory(result)[0].message, /egress-only internet gateway/);
@@ -159,16 +164,16 @@ describe("policy: cost", () => {
         const config = dev("cost-max-ebs-size", { maxSizeGiB: 50 });
         it("passes volumes within the limit", async () => {
             const resources = await declare(() => {
-                new aws.ebs.Volume("v", { availabilityZone: "us-east-1a", size: 50, encrypted: true });
+                new ebs.Volume("v", { availabilityZone: "us-east-1a", size: 50, encrypted: true });
                 template("lt", { blockDeviceMappings: [{ deviceName: "/dev/xvda", ebs: { volumeSize: 20, encrypted: "true" } }] });
             });
             assert.deepEqual((await check(maxEbsSize, resources, config)).violations, []);
         });
         it("fails a big volume, a big launch template disk and a big failover data volume", async () => {
             const resources = await declare(() => {
-                new aws.ebs.Volume("v", { availabilityZone: "us-east-1a", size: 500, encrypted: true });
+                new ebs.Volume("v", { availabilityZone: "us-east-1a", size: 500, encrypted: true });
                 template("lt", { blockDeviceMappings: [{ deviceName: "/dev/xvda", ebs: { volumeSize: 200, encrypted: "true" } }] });
-                new aws.lambda.Function("failover", { role: "arn:aws:iam::123456789012:role/r", runtime: "nodejs20.x", handler: "index.handler", code: new pulumi.asset.AssetArchive({}), environment: { variables: { TIER_NAME: "app", DATA_VOLUME_SIZE_GIB: "100" } } });
+                new lambda.Function("failover", { role: "arn:aws:iam::123456789012:role/r", runtime: "nodejs20.x", handler: "index.handler", code: new pulumi.asset.AssetArchive({}), environment: { variables: { TIER_NAME: "app", DATA_VOLUME_SIZE_GIB: "100" } } });
             });
             const result = await check(maxEbsSize, resources, config);
             assert.deepEqual(mandatory(result).map((v) => v.resource?.split("::").pop()).sort(), ["failover", "lt", "v"]);
@@ -180,23 +185,23 @@ describe("policy: cost", () => {
         const config = dev("cost-no-idle-eip", {});
         it("passes an EIP the failover handler moves (ELASTIC_IP_ALLOCATION_ID) and one associated directly", async () => {
             const resources = await declare(() => {
-                const eip = new aws.ec2.Eip("tier-eip", { domain: "vpc" });
-                new aws.lambda.Function("failover", { role: "arn:aws:iam::123456789012:role/r", runtime: "nodejs20.x", handler: "index.handler", code: new pulumi.asset.AssetArchive({}), environment: { variables: { ELASTIC_IP_ALLOCATION_ID: eip.allocationId } } });
-                new aws.ec2.Eip("attached", { domain: "vpc", instance: "i-0123456789abcdef0" });
-                const natEip = new aws.ec2.Eip("nat-eip", { domain: "vpc" });
-                new aws.ec2.NatGateway("nat", { subnetId: "subnet-1", allocationId: natEip.allocationId });
+                const eip = new ec2.Eip("tier-eip", { domain: "vpc" });
+                new lambda.Function("failover", { role: "arn:aws:iam::123456789012:role/r", runtime: "nodejs20.x", handler: "index.handler", code: new pulumi.asset.AssetArchive({}), environment: { variables: { ELASTIC_IP_ALLOCATION_ID: eip.allocationId } } });
+                new ec2.Eip("attached", { domain: "vpc", instance: "i-0123456789abcdef0" });
+                const natEip = new ec2.Eip("nat-eip", { domain: "vpc" });
+                new ec2.NatGateway("nat", { subnetId: "subnet-1", allocationId: natEip.allocationId });
             });
             assert.deepEqual((await check(noIdleElasticIp, resources, config)).violations, []);
         });
         it("fails an EIP nothing uses", async () => {
-            const resources = await declare(() => new aws.ec2.Eip("spare", { domain: "vpc" }));
+            const resources = await declare(() => new ec2.Eip("spare", { domain: "vpc" }));
             const result = await check(noIdleElasticIp, resources, config);
             assert.match(mandatory(result)[0].message, /Elastic IP "spare" is idle/);
         });
         it("says 'cannot check yet' (not idle, not fine) when a reference cannot be matched", async () => {
             const resources = await declare(() => {
-                const eip = new aws.ec2.Eip("tier-eip", { domain: "vpc" });
-                new aws.ec2.EipAssociation("assoc", { allocationId: eip.allocationId, instanceId: "i-1" });
+                const eip = new ec2.Eip("tier-eip", { domain: "vpc" });
+                new ec2.EipAssociation("assoc", { allocationId: eip.allocationId, instanceId: "i-1" });
             }, { withDependencies: false });
             const result = await check(noIdleElasticIp, resources, config);
             assert.equal(mandatory(result).length, 0);

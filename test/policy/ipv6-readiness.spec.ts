@@ -1,5 +1,5 @@
 import { strict as assert } from "assert";
-import * as aws from "@pulumi/aws";
+import * as ec2 from "@pulumi/aws/ec2";
 import * as network from "@pulumi/azure-native/network";
 import { ipv6Readiness } from "../../policy/ipv6-readiness";
 import { declare } from "./helpers";
@@ -9,12 +9,12 @@ const TAG = { "landing-zone:ipv4-only-reason": "platform limit: Azure Virtual WA
 describe("IPv6 readiness", () => {
     it("counts dual-stack vs IPv4-only with reasons, and the share of internet-facing endpoints reachable over IPv6", async () => {
         const resources = await declare(() => {
-            new aws.ec2.Vpc("vpc", { cidrBlock: "10.0.0.0/16", assignGeneratedIpv6CidrBlock: true });
-            new aws.ec2.Subnet("public-a", { vpcId: "vpc-1", cidrBlock: "10.0.0.0/24", ipv6CidrBlock: "2001:db8::/64", assignIpv6AddressOnCreation: true });
-            new aws.ec2.Subnet("legacy", { vpcId: "vpc-1", cidrBlock: "10.0.1.0/24" });
-            new aws.ec2.LaunchTemplate("tier", { networkInterfaces: [{ deviceIndex: 0, ipv6AddressCount: 1 }] });
-            new aws.ec2.Eip("tier-eip", { domain: "vpc" });
-            new aws.ec2.SecurityGroup("web", { ingress: [
+            new ec2.Vpc("vpc", { cidrBlock: "10.0.0.0/16", assignGeneratedIpv6CidrBlock: true });
+            new ec2.Subnet("public-a", { vpcId: "vpc-1", cidrBlock: "10.0.0.0/24", ipv6CidrBlock: "2001:db8::/64", assignIpv6AddressOnCreation: true });
+            new ec2.Subnet("legacy", { vpcId: "vpc-1", cidrBlock: "10.0.1.0/24" });
+            new ec2.LaunchTemplate("tier", { networkInterfaces: [{ deviceIndex: 0, ipv6AddressCount: 1 }] });
+            new ec2.Eip("tier-eip", { domain: "vpc" });
+            new ec2.SecurityGroup("web", { ingress: [
                 { protocol: "tcp", fromPort: 443, toPort: 443, cidrBlocks: ["0.0.0.0/0"] },
                 { protocol: "tcp", fromPort: 443, toPort: 443, ipv6CidrBlocks: ["::/0"] },
                 { protocol: "tcp", fromPort: 8080, toPort: 8080, cidrBlocks: ["0.0.0.0/0"] },

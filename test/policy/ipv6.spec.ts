@@ -1,5 +1,6 @@
 import { strict as assert } from "assert";
-import * as aws from "@pulumi/aws";
+import * as ec2 from "@pulumi/aws/ec2";
+import * as vpc from "@pulumi/aws/vpc";
 import * as network from "@pulumi/azure-native/network";
 import { ingressParity, instanceIpv6, ipv4OnlyExemptionVerified, subnetIpv6, vnetIpv6, vnetSubnetIpv6, vpcIpv6 } from "../../policy/ipv6";
 import { advisory, check, declare, mandatory } from "./helpers";
@@ -10,25 +11,25 @@ const names = (vs: Array<{ resource: string | null }>) => vs.map((v) => v.resour
 describe("policy: IPv6", () => {
     describe("ipv6-vpc-block", () => {
         it("passes a VPC with an Amazon-provided IPv6 block", async () => {
-            const r = await declare(() => new aws.ec2.Vpc("vpc", { cidrBlock: "10.0.0.0/16", assignGeneratedIpv6CidrBlock: true }));
+            const r = await declare(() => new ec2.Vpc("vpc", { cidrBlock: "10.0.0.0/16", assignGeneratedIpv6CidrBlock: true }));
             assert.deepEqual((await check(vpcIpv6, r)).violations, []);
         });
         it("fails an IPv4-only VPC", async () => {
-            const r = await declare(() => new aws.ec2.Vpc("vpc", { cidrBlock: "10.0.0.0/16" }));
+            const r = await declare(() => new ec2.Vpc("vpc", { cidrBlock: "10.0.0.0/16" }));
             assert.match(mandatory(await check(vpcIpv6, r))[0].message, /assignGeneratedIpv6CidrBlock: true/);
         });
     });
 
     describe("ipv6-subnet-64", () => {
         it("passes a /64 that assigns IPv6 on creation", async () => {
-            const r = await declare(() => new aws.ec2.Subnet("s", { vpcId: "vpc-1", cidrBlock: "10.0.0.0/24", ipv6CidrBlock: "2001:db8:100::/64", assignIpv6AddressOnCreation: true }));
+            const r = await declare(() => new ec2.Subnet("s", { vpcId: "vpc-1", cidrBlock: "10.0.0.0/24", ipv6CidrBlock: "2001:db8:100::/64", assignIpv6AddressOnCreation: true }));
             assert.deepEqual((await check(subnetIpv6, r)).violations, []);
         });
         it("fails an IPv4-only subnet, a /60 and a subnet that does not assign IPv6", async () => {
             const r = await declare(() => {
-                new aws.ec2.Subnet("v4", { vpcId: "vpc-1", cidrBlock: "10.0.0.0/24" });
-                new aws.ec2.Subnet("wide", { vpcId: "vpc-1", cidrBlock: "10.0.1.0/24", ipv6CidrBlock: "2001:db8:100:10::/60", assignIpv6AddressOnCreation: true });
-                new aws.ec2.Subnet("noassign", { vpcId: "vpc-1", cidrBlock: "10.0.2.0/24", ipv6CidrBlock: "2001:db8:100:2::/64" });
+                new ec2.Subnet("v4", { vpcId: "vpc-1", cidrBlock: "10.0.0.0/24" });
+                new ec2.Subnet("wide", { vpcId: "vpc-1", cidrBlock: "10.0.1.0/24", ipv6CidrBlock: "2001:db8:100:10::/60", assignIpv6AddressOnCreation: true });
+                new ec2.Subnet("noassign", { vpcId: "vpc-1", cidrBlock: "10.0.2.0/24", ipv6CidrBlock: "2001:db8:100:2::/64" });
             });
             const v = mandatory(await check(subnetIpv6, r));
             assert.deepEqual(names(v).sort(), ["noassign", "v4", "v4", "wide"]);
@@ -38,13 +39,13 @@ describe("policy: IPv6", () => {
 
     describe("ipv6-instance-address", () => {
         it("passes a launch template whose interface asks for an IPv6 address", async () => {
-            const r = await declare(() => new aws.ec2.LaunchTemplate("lt", { networkInterfaces: [{ deviceIndex: 0, ipv6AddressCount: 1, securityGroups: ["sg-1"] }] }));
+            const r = await declare(() => new ec2.LaunchTemplate("lt", { networkInterfaces: [{ deviceIndex: 0, ipv6AddressCount: 1, securityGroups: ["sg-1"] }] }));
             assert.deepEqual((await check(instanceIpv6, r)).violations, []);
         });
         it("fails a launch template without one", async () => {
             const r = await declare(() => {
-                new aws.ec2.LaunchTemplate("none", { instanceType: "t4g.micro" });
-                new aws.ec2.LaunchTemplate("v4nic", { networkInterfaces: [{ deviceIndex: 0, associatePublicIpAddress: "true" }] });
+                new ec2.LaunchTemplate("none", { instanceType: "t4g.micro" });
+                new ec2.LaunchTemplate("v4nic", { networkInterfaces: [{ deviceIndex: 0, associatePublicIpAddress: "true" }] });
             });
             assert.deepEqual(names(mandatory(await check(instanceIpv6, r))).sort(), ["none", "v4nic"]);
         });
@@ -128,7 +129,7 @@ describe("policy: IPv6", () => {
     describe("ipv6-ingress-parity", () => {
         it("passes a security group, standalone rules and an NSG that open the same ports on both families", async () => {
             const r = await declare(() => {
-                new aws.ec2.SecurityGroup("web", {
+                new ec2.SecurityGroup("web", {
                     vpcId: "vpc-1",
                     ingress: [
                         // IPv4 80-443 in one rule is covered by the union of two IPv6 rules.
@@ -139,8 +140,8 @@ describe("policy: IPv6", () => {
                         { protocol: "icmpv6", fromPort: -1, toPort: -1, ipv6CidrBlocks: ["::/0"] },
                     ],
                 });
-                new aws.vpc.SecurityGroupIngressRule("https-v4", { securityGroupId: "sg-1", ipProtocol: "tcp", fromPort: 443, toPort: 443, cidrIpv4: "0.0.0.0/0" });
-                new aws.vpc.SecurityGroupIngressRule("https-v6", { securityGroupId: "sg-1", ipProtocol: "tcp", fromPort: 443, toPort: 443, cidrIpv6: "::/0" });
+                new vpc.SecurityGroupIngressRule("https-v4", { securityGroupId: "sg-1", ipProtocol: "tcp", fromPort: 443, toPort: 443, cidrIpv4: "0.0.0.0/0" });
+                new vpc.SecurityGroupIngressRule("https-v6", { securityGroupId: "sg-1", ipProtocol: "tcp", fromPort: 443, toPort: 443, cidrIpv6: "::/0" });
                 new network.NetworkSecurityGroup("nsg", {
                     resourceGroupName: "rg",
                     securityRules: [
@@ -155,8 +156,8 @@ describe("policy: IPv6", () => {
 
         it("fails IPv4-only openings, IPv6-only openings and an unpaired standalone rule", async () => {
             const r = await declare(() => {
-                new aws.ec2.SecurityGroup("web", { vpcId: "vpc-1", ingress: [{ protocol: "tcp", fromPort: 8000, toPort: 8100, cidrBlocks: ["0.0.0.0/0"] }, { protocol: "tcp", fromPort: 8000, toPort: 8049, ipv6CidrBlocks: ["::/0"] }] });
-                new aws.vpc.SecurityGroupIngressRule("only-v6", { securityGroupId: "sg-2", ipProtocol: "tcp", fromPort: 443, toPort: 443, cidrIpv6: "::/0" });
+                new ec2.SecurityGroup("web", { vpcId: "vpc-1", ingress: [{ protocol: "tcp", fromPort: 8000, toPort: 8100, cidrBlocks: ["0.0.0.0/0"] }, { protocol: "tcp", fromPort: 8000, toPort: 8049, ipv6CidrBlocks: ["::/0"] }] });
+                new vpc.SecurityGroupIngressRule("only-v6", { securityGroupId: "sg-2", ipProtocol: "tcp", fromPort: 443, toPort: 443, cidrIpv6: "::/0" });
                 new network.NetworkSecurityGroup("nsg", {
                     resourceGroupName: "rg",
                     securityRules: [{ name: "http-ipv4", priority: 100, direction: "Inbound", access: "Allow", protocol: "Tcp", sourceAddressPrefix: "0.0.0.0/0", sourcePortRange: "*", destinationAddressPrefix: "*", destinationPortRange: "80" }],

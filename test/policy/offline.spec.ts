@@ -2,7 +2,7 @@ import { strict as assert } from "assert";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import * as aws from "@pulumi/aws";
+import * as ec2 from "@pulumi/aws/ec2";
 import { ResourceValidationPolicy, StackValidationPolicy } from "@pulumi/policy";
 import * as YAML from "yaml";
 import { costPolicies } from "../../policy/cost";
@@ -68,8 +68,8 @@ describe("offline policy engine", () => {
             validateResource: (args, report) => {
                 assert.equal(args.urn, `urn:pulumi:test::landing-zone::${args.type}::${args.name}`);
                 assert.deepEqual(args.getConfig(), { answer: 42 });
-                assert.equal(args.isType(aws.ec2.Vpc), args.type === "aws:ec2/vpc:Vpc");
-                assert.equal(args.asType(aws.ec2.Vpc)?.cidrBlock, args.type === "aws:ec2/vpc:Vpc" ? "10.0.0.0/16" : undefined);
+                assert.equal(args.isType(ec2.Vpc), args.type === "aws:ec2/vpc:Vpc");
+                assert.equal(args.asType(ec2.Vpc)?.cidrBlock, args.type === "aws:ec2/vpc:Vpc" ? "10.0.0.0/16" : undefined);
                 assert.deepEqual(args.opts.aliases, []);
                 seen.push(args.name);
                 report("seen");
@@ -83,7 +83,7 @@ describe("offline policy engine", () => {
                 assert.equal(subnet.parent?.name, "vpc");
                 assert.equal(subnet.propertyDependencies.vpcId[0].name, "vpc");
                 assert.equal(subnet.dependencies[0].name, "vpc");
-                assert.ok(subnet.isType(aws.ec2.Subnet));
+                assert.ok(subnet.isType(ec2.Subnet));
                 seen.push("stack");
             },
         };
@@ -148,7 +148,7 @@ describe("offline policy engine", () => {
     });
 
     it("evaluates a subnet policy the same way for a real subnet captured under mocks", async () => {
-        const r = await declare(() => new aws.ec2.Subnet("s", { vpcId: "vpc-1", cidrBlock: "10.0.0.0/24", ipv6CidrBlock: "2001:db8::/64" }));
+        const r = await declare(() => new ec2.Subnet("s", { vpcId: "vpc-1", cidrBlock: "10.0.0.0/24", ipv6CidrBlock: "2001:db8::/64" }));
         assert.match(mandatory(await check(subnetIpv6, r))[0].message, /assignIpv6AddressOnCreation/);
     });
 });

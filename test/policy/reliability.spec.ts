@@ -1,14 +1,17 @@
 import { strict as assert } from "assert";
-import * as aws from "@pulumi/aws";
+import * as autoscaling from "@pulumi/aws/autoscaling";
+import * as dlm from "@pulumi/aws/dlm";
+import * as ebs from "@pulumi/aws/ebs";
+import * as lambda from "@pulumi/aws/lambda";
 import * as pulumi from "@pulumi/pulumi";
 import { asgMultiAz, dataVolumeSnapshots } from "../../policy/reliability";
 import { check, declare, mandatory } from "./helpers";
 
 const handler = (variables: Record<string, string>) =>
-    new aws.lambda.Function("failover", { role: "arn:aws:iam::123456789012:role/failover", runtime: "nodejs20.x", handler: "index.handler", code: new pulumi.asset.AssetArchive({}), environment: { variables } });
+    new lambda.Function("failover", { role: "arn:aws:iam::123456789012:role/failover", runtime: "nodejs20.x", handler: "index.handler", code: new pulumi.asset.AssetArchive({}), environment: { variables } });
 
 const schedule = (name: string, targetTags: Record<string, string>, state = "ENABLED") =>
-    new aws.dlm.LifecyclePolicy(name, {
+    new dlm.LifecyclePolicy(name, {
         description: "data volume snapshots",
         executionRoleArn: "arn:aws:iam::123456789012:role/dlm",
         state,
@@ -22,11 +25,11 @@ const schedule = (name: string, targetTags: Record<string, string>, state = "ENA
 describe("policy: reliability", () => {
     describe("reliability-asg-multi-az", () => {
         it("passes a group with one subnet per AZ in three AZs", async () => {
-            const r = await declare(() => new aws.autoscaling.Group("tier", { minSize: 1, maxSize: 1, vpcZoneIdentifiers: ["subnet-a", "subnet-b", "subnet-c"] }));
+            const r = await declare(() => new autoscaling.Group("tier", { minSize: 1, maxSize: 1, vpcZoneIdentifiers: ["subnet-a", "subnet-b", "subnet-c"] }));
             assert.deepEqual((await check(asgMultiAz, r)).violations, []);
         });
         it("fails a group pinned to one subnet", async () => {
-            const r = await declare(() => new aws.autoscaling.Group("tier", { minSize: 1, maxSize: 1, vpcZoneIdentifiers: ["subnet-a"] }));
+            const r = await declare(() => new autoscaling.Group("tier", { minSize: 1, maxSize: 1, vpcZoneIdentifiers: ["subnet-a"] }));
             assert.match(mandatory(await check(asgMultiAz, r))[0].message, /spans 1 zone .* at least 2/);
         });
     });
@@ -52,11 +55,11 @@ describe("policy: reliability", () => {
         });
         it("checks tier-tagged EBS volumes too", async () => {
             const pass = await declare(() => {
-                new aws.ebs.Volume("data", { availabilityZone: "us-east-1a", size: 10, encrypted: true, tags: { "landing-zone:tier": "app" } });
+                new ebs.Volume("data", { availabilityZone: "us-east-1a", size: 10, encrypted: true, tags: { "landing-zone:tier": "app" } });
                 schedule("snapshots", { "landing-zone:tier": "app" });
             });
             assert.deepEqual((await check(dataVolumeSnapshots, pass)).violations, []);
-            const fail = await declare(() => new aws.ebs.Volume("data", { availabilityZone: "us-east-1a", size: 10, encrypted: true, tags: { "landing-zone:tier": "app" } }));
+            const fail = await declare(() => new ebs.Volume("data", { availabilityZone: "us-east-1a", size: 10, encrypted: true, tags: { "landing-zone:tier": "app" } }));
             assert.match(mandatory(await check(dataVolumeSnapshots, fail))[0].message, /EBS volume "data" has no snapshot schedule/);
         });
     });

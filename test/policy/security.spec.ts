@@ -1,5 +1,8 @@
 import { strict as assert } from "assert";
-import * as aws from "@pulumi/aws";
+import * as ebs from "@pulumi/aws/ebs";
+import * as ec2 from "@pulumi/aws/ec2";
+import * as iam from "@pulumi/aws/iam";
+import * as vpc from "@pulumi/aws/vpc";
 import * as network from "@pulumi/azure-native/network";
 import * as pulumi from "@pulumi/pulumi";
 import { destructiveMatches, ebsEncrypted, iamDefaults, iamNoWildcardDestructive, imdsv2Required, noOpenAdminPorts, vpnCrypto } from "../../policy/security";
@@ -13,15 +16,15 @@ describe("policy: security", () => {
     describe("security-imdsv2", () => {
         it("passes launch templates and instances that require tokens", async () => {
             const r = await declare(() => {
-                new aws.ec2.LaunchTemplate("lt", { metadataOptions: { httpEndpoint: "enabled", httpTokens: "required", httpPutResponseHopLimit: 1 } });
-                new aws.ec2.Instance("i", { ami: "ami-1", instanceType: "t4g.micro", metadataOptions: { httpTokens: "required" } });
+                new ec2.LaunchTemplate("lt", { metadataOptions: { httpEndpoint: "enabled", httpTokens: "required", httpPutResponseHopLimit: 1 } });
+                new ec2.Instance("i", { ami: "ami-1", instanceType: "t4g.micro", metadataOptions: { httpTokens: "required" } });
             });
             assert.deepEqual((await check(imdsv2Required, r)).violations, []);
         });
         it("fails IMDSv1 (optional tokens, or not set)", async () => {
             const r = await declare(() => {
-                new aws.ec2.LaunchTemplate("optional", { metadataOptions: { httpTokens: "optional" } });
-                new aws.ec2.LaunchTemplate("unset", { instanceType: "t4g.micro" });
+                new ec2.LaunchTemplate("optional", { metadataOptions: { httpTokens: "optional" } });
+                new ec2.LaunchTemplate("unset", { instanceType: "t4g.micro" });
             });
             const v = mandatory(await check(imdsv2Required, r));
             assert.deepEqual(names(v), ["optional", "unset"]);
@@ -32,18 +35,18 @@ describe("policy: security", () => {
     describe("security-ebs-encrypted", () => {
         it("passes encrypted volumes and template disks", async () => {
             const r = await declare(() => {
-                new aws.ebs.Volume("v", { availabilityZone: "us-east-1a", size: 10, encrypted: true });
-                new aws.ec2.LaunchTemplate("lt", { blockDeviceMappings: [{ deviceName: "/dev/xvda", ebs: { encrypted: "true", volumeSize: 8, volumeType: "gp3" } }] });
-                new aws.ec2.Instance("i", { ami: "ami-1", rootBlockDevice: { encrypted: true } });
+                new ebs.Volume("v", { availabilityZone: "us-east-1a", size: 10, encrypted: true });
+                new ec2.LaunchTemplate("lt", { blockDeviceMappings: [{ deviceName: "/dev/xvda", ebs: { encrypted: "true", volumeSize: 8, volumeType: "gp3" } }] });
+                new ec2.Instance("i", { ami: "ami-1", rootBlockDevice: { encrypted: true } });
             });
             assert.deepEqual((await check(ebsEncrypted, r)).violations, []);
         });
         it("fails unencrypted volumes, template disks, templates without a root mapping and instance roots", async () => {
             const r = await declare(() => {
-                new aws.ebs.Volume("v", { availabilityZone: "us-east-1a", size: 10 });
-                new aws.ec2.LaunchTemplate("plain", { blockDeviceMappings: [{ deviceName: "/dev/xvda", ebs: { encrypted: "false" } }] });
-                new aws.ec2.LaunchTemplate("nomap", { instanceType: "t4g.micro" });
-                new aws.ec2.Instance("i", { ami: "ami-1" });
+                new ebs.Volume("v", { availabilityZone: "us-east-1a", size: 10 });
+                new ec2.LaunchTemplate("plain", { blockDeviceMappings: [{ deviceName: "/dev/xvda", ebs: { encrypted: "false" } }] });
+                new ec2.LaunchTemplate("nomap", { instanceType: "t4g.micro" });
+                new ec2.Instance("i", { ami: "ami-1" });
             });
             assert.deepEqual(names(mandatory(await check(ebsEncrypted, r))), ["i", "nomap", "plain", "v"]);
         });
@@ -52,16 +55,16 @@ describe("policy: security", () => {
     describe("security-no-open-admin-ports", () => {
         it("passes HTTPS from anywhere and SSH from an office prefix", async () => {
             const r = await declare(() => {
-                new aws.ec2.SecurityGroup("web", { ingress: [{ protocol: "tcp", fromPort: 443, toPort: 443, cidrBlocks: ["0.0.0.0/0"], ipv6CidrBlocks: ["::/0"] }, { protocol: "tcp", fromPort: 22, toPort: 22, cidrBlocks: ["203.0.113.0/24"] }] });
+                new ec2.SecurityGroup("web", { ingress: [{ protocol: "tcp", fromPort: 443, toPort: 443, cidrBlocks: ["0.0.0.0/0"], ipv6CidrBlocks: ["::/0"] }, { protocol: "tcp", fromPort: 22, toPort: 22, cidrBlocks: ["203.0.113.0/24"] }] });
                 new network.NetworkSecurityGroup("nsg", { resourceGroupName: "rg", securityRules: [{ name: "deny", priority: 4000, direction: "Inbound", access: "Deny", protocol: "*", sourceAddressPrefix: "Internet", sourcePortRange: "*", destinationAddressPrefix: "*", destinationPortRange: "*" }] });
             });
             assert.deepEqual((await check(noOpenAdminPorts, r)).violations, []);
         });
         it("fails SSH to ::/0, RDP to Internet, all traffic to 0.0.0.0/0 and a rule resource opening WinRM", async () => {
             const r = await declare(() => {
-                new aws.ec2.SecurityGroup("ssh6", { ingress: [{ protocol: "tcp", fromPort: 22, toPort: 22, ipv6CidrBlocks: ["::/0"] }] });
-                new aws.ec2.SecurityGroupRule("all", { type: "ingress", securityGroupId: "sg-1", protocol: "-1", fromPort: 0, toPort: 0, cidrBlocks: ["0.0.0.0/0"] });
-                new aws.vpc.SecurityGroupIngressRule("winrm", { securityGroupId: "sg-1", ipProtocol: "tcp", fromPort: 5985, toPort: 5986, cidrIpv6: "::/0" });
+                new ec2.SecurityGroup("ssh6", { ingress: [{ protocol: "tcp", fromPort: 22, toPort: 22, ipv6CidrBlocks: ["::/0"] }] });
+                new ec2.SecurityGroupRule("all", { type: "ingress", securityGroupId: "sg-1", protocol: "-1", fromPort: 0, toPort: 0, cidrBlocks: ["0.0.0.0/0"] });
+                new vpc.SecurityGroupIngressRule("winrm", { securityGroupId: "sg-1", ipProtocol: "tcp", fromPort: 5985, toPort: 5986, cidrIpv6: "::/0" });
                 new network.NetworkSecurityGroup("rdp", { resourceGroupName: "rg", securityRules: [{ name: "rdp", priority: 100, direction: "Inbound", access: "Allow", protocol: "Tcp", sourceAddressPrefix: "Internet", sourcePortRange: "*", destinationAddressPrefix: "*", destinationPortRanges: ["3389"] }] });
                 new network.SecurityRule("ssh-rule", { resourceGroupName: "rg", networkSecurityGroupName: "nsg", priority: 110, direction: "Inbound", access: "Allow", protocol: "*", sourceAddressPrefix: "*", sourcePortRange: "*", destinationAddressPrefix: "*", destinationPortRange: "20-25" });
             });
@@ -119,9 +122,9 @@ describe("policy: security", () => {
                 tunnel1Phase1IntegrityAlgorithms: t.integ, tunnel1Phase2IntegrityAlgorithms: t.integ, tunnel2Phase1IntegrityAlgorithms: t.integ, tunnel2Phase2IntegrityAlgorithms: t.integ,
                 tunnel1Phase1DhGroupNumbers: t.dh, tunnel1Phase2DhGroupNumbers: t.dh, tunnel2Phase1DhGroupNumbers: t.dh, tunnel2Phase2DhGroupNumbers: t.dh,
             });
-            const good = await declare(() => new aws.ec2.VpnConnection("aws-vpn", { customerGatewayId: "cgw-1", vpnGatewayId: "vgw-1", type: "ipsec.1", ...tunnels(strong) }));
+            const good = await declare(() => new ec2.VpnConnection("aws-vpn", { customerGatewayId: "cgw-1", vpnGatewayId: "vgw-1", type: "ipsec.1", ...tunnels(strong) }));
             assert.deepEqual((await check(vpnCrypto, good)).violations, []);
-            const bad = await declare(() => new aws.ec2.VpnConnection("aws-vpn", { customerGatewayId: "cgw-1", vpnGatewayId: "vgw-1", type: "ipsec.1", ...tunnels({ ...strong, ikeVersions: ["ikev1", "ikev2"], dh: [2, 14] }) }));
+            const bad = await declare(() => new ec2.VpnConnection("aws-vpn", { customerGatewayId: "cgw-1", vpnGatewayId: "vgw-1", type: "ipsec.1", ...tunnels({ ...strong, ikeVersions: ["ikev1", "ikev2"], dh: [2, 14] }) }));
             const v = mandatory(await check(vpnCrypto, bad));
             assert.ok(v.some((x) => /tunnel1IkeVersions is \["ikev1","ikev2"\]/.test(x.message)));
             assert.ok(v.some((x) => /tunnel2Phase1: DhGroupNumbers \[2,14\]/.test(x.message)));
@@ -131,7 +134,7 @@ describe("policy: security", () => {
     describe("security-iam-no-wildcard-destructive", () => {
         const doc = (statements: object[]) => JSON.stringify({ Version: "2012-10-17", Statement: statements });
         it("passes scoped destructive actions and read-only wildcards", async () => {
-            const r = await declare(() => new aws.iam.RolePolicy("failover", {
+            const r = await declare(() => new iam.RolePolicy("failover", {
                 role: "failover-role",
                 policy: doc([
                     { Effect: "Allow", Action: ["ec2:Describe*", "autoscaling:DescribeAutoScalingGroups"], Resource: "*" },
@@ -144,8 +147,8 @@ describe("policy: security", () => {
         });
         it("fails destructive actions on Resource \"*\" (named, wildcards, NotResource) in policies and role policies", async () => {
             const r = await declare(() => {
-                new aws.iam.RolePolicy("failover", { role: "failover-role", policy: doc([{ Sid: "Volumes", Effect: "Allow", Action: ["ec2:AttachVolume", "ec2:DescribeVolumes"], Resource: "*" }]) });
-                new aws.iam.Policy("broad", { policy: doc([{ Effect: "Allow", Action: "ec2:*", Resource: ["*"] }, { Effect: "Allow", Action: "route53:ChangeResourceRecordSets", NotResource: "arn:aws:route53:::hostedzone/Z1" }]) });
+                new iam.RolePolicy("failover", { role: "failover-role", policy: doc([{ Sid: "Volumes", Effect: "Allow", Action: ["ec2:AttachVolume", "ec2:DescribeVolumes"], Resource: "*" }]) });
+                new iam.Policy("broad", { policy: doc([{ Effect: "Allow", Action: "ec2:*", Resource: ["*"] }, { Effect: "Allow", Action: "route53:ChangeResourceRecordSets", NotResource: "arn:aws:route53:::hostedzone/Z1" }]) });
             });
             const v = mandatory(await check(iamNoWildcardDestructive, r));
             assert.deepEqual(names(v), ["broad", "broad", "failover"]);
