@@ -10,6 +10,7 @@ import { DualStackVpc } from "../components/aws/dual-stack-vpc";
 import { MultiAzServer } from "../components/aws/multi-az-server";
 import { DualStackVnet, IPV4_ONLY_REASON_TAG } from "../components/azure/dual-stack-vnet";
 import { LandingZoneConfig } from "./config/resolve";
+import { SubnetConfig } from "./config/schema";
 // Virtual WAN hub, branch sites and the cross-cloud link (buildWan, below).
 import * as pulumi from "@pulumi/pulumi";
 import { customBgpAddressesByInstance, planCrossCloudTunnels } from "../components/addressing/tunnels";
@@ -56,8 +57,7 @@ export function buildLandingZone(config: LandingZoneConfig, plan: AddressPlan, w
         dns64: config.aws.dns64,
     }, { providers: { aws: awsProvider } });
 
-    const allowInbound = (subnets: ReadonlyArray<{ name: string; allowInbound: LandingZoneConfig["azure"]["vnet"]["subnets"][number]["allowInbound"] }>) =>
-        Object.fromEntries(subnets.map((s) => [s.name, s.allowInbound]));
+    const allowInbound = (subnets: readonly SubnetConfig[]) => Object.fromEntries(subnets.map((s) => [s.name, s.allowInbound]));
 
     const vnet = new DualStackVnet(`${config.environment}-workloads`, {
         location: config.azure.location,

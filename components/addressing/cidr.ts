@@ -148,9 +148,10 @@ export function ipv4SubnetCount(parent: Ipv4Network, prefixLength: number): numb
     return prefixLength < parent.prefixLength ? 0 : 2 ** (prefixLength - parent.prefixLength);
 }
 
-/** A named range for overlap reports: `owner` is the config key that declared it. */
+/** A named range for overlap reports: `owner` is the config key that declared it, `label` how to describe it. */
 export interface NamedIpv4Range {
     readonly owner: string;
+    readonly label?: string;
     readonly network: Ipv4Network;
 }
 

@@ -210,12 +210,12 @@ export function validateAddressing(input: AddressingInput): AddressingProblem[] 
             }
             const parsed = parseIpv4Cidr(space);
             if (!parsed.ok) problems.push({ key, message: parsed.reason });
-            else named.push({ owner: `${key} (site "${site.name}")`, network: parsed.value });
+            else named.push({ owner: key, label: `${key} (site "${site.name}")`, network: parsed.value });
         });
     });
 
     for (const [a, b] of findIpv4Overlaps(named)) {
-        problems.push({ key: b.owner.split(" ")[0], message: `${b.network.cidr} overlaps ${a.network.cidr} of ${a.owner}; every VPC, VNet, hub and site range must be distinct` });
+        problems.push({ key: b.owner, message: `${b.network.cidr} overlaps ${a.network.cidr} of ${a.label ?? a.owner}; every VPC, VNet, hub and site range must be distinct` });
     }
     return problems;
 }

@@ -13,7 +13,7 @@
  * 169.254.22.255; AWS refuses a few /30s of 169.254.0.0/16 for tunnels. The
  * plan stays inside the first and clear of the second.
  */
-import { contains, ipv4, Ipv4Network, nthIpv4Subnet, overlaps } from "./cidr";
+import { contains, ipv4, Ipv4Network, nthIpv4Subnet, overlaps, parseIpv4Cidr } from "./cidr";
 
 /** The Virtual WAN VPN gateway instance ids, as Azure names them in ipConfigurations and bgpSettings. */
 export const AZURE_GATEWAY_INSTANCES = ["Instance0", "Instance1"] as const;
@@ -57,22 +57,22 @@ export interface CrossCloudTunnel {
     azureInsideAddress: string;
 }
 
-export function ipv4ToInt(address: string): number {
-    const parts = address.split(".").map(Number);
-    if (parts.length !== 4 || parts.some((p) => !Number.isInteger(p) || p < 0 || p > 255)) throw new Error(`${address} is not an IPv4 address`);
-    return ((parts[0] << 24) >>> 0) + (parts[1] << 16) + (parts[2] << 8) + parts[3];
+/** The `n`-th address of `network`, as text. */
+function nthHost(network: Ipv4Network, n: number): string {
+    return nthIpv4Subnet(network, 32, n)!.cidr.replace(/\/32$/, "");
 }
 
-export function intToIpv4(value: number): string {
-    return [24, 16, 8, 0].map((shift) => (value >>> shift) & 255).join(".");
-}
-
-const APIPA: Ipv4Network = { cidr: "169.254.21.0-169.254.22.255", prefixLength: 0, first: ipv4ToInt(AZURE_APIPA_FIRST), last: ipv4ToInt(AZURE_APIPA_LAST) };
+/** 169.254.21.0–169.254.22.255 is no single CIDR, so the range is built from its ends. */
+const APIPA: Ipv4Network = {
+    cidr: `${AZURE_APIPA_FIRST}-${AZURE_APIPA_LAST}`,
+    prefixLength: 0,
+    first: ipv4(`${AZURE_APIPA_FIRST}/32`).first,
+    last: ipv4(`${AZURE_APIPA_LAST}/32`).first,
+};
 
 /** True when Azure accepts the address as a custom BGP (APIPA) address. */
 export function isAzureApipaAddress(address: string): boolean {
-    const value = ipv4ToInt(address);
-    return value >= APIPA.first && value <= APIPA.last;
+    return contains(APIPA, ipv4(`${address}/32`));
 }
 
 /**
@@ -99,8 +99,8 @@ export function planCrossCloudTunnels(block: string = DEFAULT_TUNNEL_BLOCK): Cro
                 connectionIndex,
                 tunnelNumber: t as 1 | 2,
                 insideCidr: network.cidr,
-                awsInsideAddress: intToIpv4(network.first + 1),
-                azureInsideAddress: intToIpv4(network.first + 2),
+                awsInsideAddress: nthHost(network, 1),
+                azureInsideAddress: nthHost(network, 2),
             });
         }
     });
@@ -116,14 +116,6 @@ export function customBgpAddressesByInstance(tunnels: readonly CrossCloudTunnel[
 
 /** The tunnel whose /30 holds `address` (a branch must not reuse it as its BGP address); undefined for other or malformed addresses. */
 export function inTunnelRange(tunnels: readonly CrossCloudTunnel[], address: string): CrossCloudTunnel | undefined {
-    let value: number;
-    try {
-        value = ipv4ToInt(address);
-    } catch {
-        return undefined;
-    }
-    return tunnels.find((t) => {
-        const n = ipv4(t.insideCidr);
-        return value >= n.first && value <= n.last;
-    });
+    const host = parseIpv4Cidr(`${address}/32`);
+    return host.ok ? tunnels.find((t) => contains(ipv4(t.insideCidr), host.value)) : undefined;
 }

@@ -3,28 +3,14 @@
  * it. The only config module that imports Pulumi.
  */
 import * as pulumi from "@pulumi/pulumi";
-import { NAMESPACE, requireValidConfig } from "./resolve";
+import { NAMESPACE, namespaceConfig, requireValidConfig } from "./resolve";
 
 export * from "./resolve";
 export * from "./schema";
 
 /** Every `landing-zone:` key from the engine, values parsed as Pulumi's getObject would. */
 export function rawConfigFromRuntime(): Record<string, unknown> {
-    const raw: Record<string, unknown> = {};
-    for (const [fullKey, value] of Object.entries(pulumi.runtime.allConfig())) {
-        const [namespace, ...rest] = fullKey.split(":");
-        if (namespace !== NAMESPACE || rest.length === 0) continue;
-        raw[rest.join(":")] = parseValue(value);
-    }
-    return raw;
-}
-
-function parseValue(value: string): unknown {
-    try {
-        return JSON.parse(value);
-    } catch {
-        return value;
-    }
+    return namespaceConfig(pulumi.runtime.allConfig());
 }
 
 /** The validated config, or a ConfigError listing every problem; called before any resource is declared. */

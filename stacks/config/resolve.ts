@@ -181,6 +181,25 @@ export function wanProblems(value: RawLandingZoneConfig, profile: Profile): stri
     return problems;
 }
 
+/**
+ * The `landing-zone:` keys of a flat config map as the engine passes it
+ * (full keys, string values), without the namespace and with values parsed
+ * as Pulumi's `getObject` would. Shared by the program, the offline plan and tests.
+ */
+export function namespaceConfig(all: Readonly<Record<string, string>>): Record<string, unknown> {
+    const raw: Record<string, unknown> = {};
+    for (const [fullKey, value] of Object.entries(all)) {
+        const [namespace, ...rest] = fullKey.split(":");
+        if (namespace !== NAMESPACE || rest.length === 0) continue;
+        try {
+            raw[rest.join(":")] = JSON.parse(value);
+        } catch {
+            raw[rest.join(":")] = value;
+        }
+    }
+    return raw;
+}
+
 /** Resolves or throws ConfigError. */
 export function requireValidConfig(raw: Record<string, unknown>): LandingZoneConfig {
     const result = resolveConfig(raw);

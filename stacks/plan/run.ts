@@ -9,8 +9,8 @@
  * because the mocks' own callback sees neither.
  */
 import * as pulumi from "@pulumi/pulumi";
-import { AddressPlan, planAddresses } from "../../components/addressing";
-import { LandingZoneConfig, addressingInputOf, resolveConfig } from "../config/resolve";
+import { AddressPlan } from "../../components/addressing";
+import { LandingZoneConfig, namespaceConfig, resolveConfig } from "../config/resolve";
 import { LandingZoneMocks } from "./mocks";
 import { StackConfig } from "./stack-file";
 
@@ -48,12 +48,7 @@ export type PlanResult = { ok: true; run: PlanRun } | { ok: false; problems: str
 
 /** Runs the program for one stack under mocks. Config problems come back as lines, not exceptions. */
 export async function runPlan(stack: string, stackConfig: StackConfig, project = "landing-zone"): Promise<PlanResult> {
-    const raw: Record<string, unknown> = {};
-    for (const [key, value] of Object.entries(stackConfig.config)) {
-        const [namespace, ...rest] = key.split(":");
-        if (namespace === "landing-zone" && rest.length > 0) raw[rest.join(":")] = parseValue(value);
-    }
-    const validated = resolveConfig(raw);
+    const validated = resolveConfig(namespaceConfig(stackConfig.config));
     if (!validated.ok) return { ok: false, problems: validated.problems };
 
     const region = validated.config.aws.region;
@@ -103,7 +98,9 @@ export async function runPlan(stack: string, stackConfig: StackConfig, project =
     } finally {
         Error.stackTraceLimit = stackTraceLimit;
     }
-    return { ok: true, run: { stack, config: validated.config, addressPlan: planAddresses(addressingInputOf(validated.config)), resources, outputs: resolvedOutputs } };
+    // The program planned the addresses once and exports the plan; reuse it rather than plan again.
+    const addressPlan = resolvedOutputs.addressPlan as AddressPlan;
+    return { ok: true, run: { stack, config: validated.config, addressPlan, resources, outputs: resolvedOutputs } };
 }
 
 interface RegisterRequest {
@@ -188,10 +185,3 @@ async function settle(count: () => number): Promise<void> {
     }
 }
 
-function parseValue(value: string): unknown {
-    try {
-        return JSON.parse(value);
-    } catch {
-        return value;
-    }
-}

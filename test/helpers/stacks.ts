@@ -6,22 +6,14 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import * as YAML from "yaml";
+import { namespaceConfig } from "../../stacks/config/resolve";
 import { readStackFile } from "../../stacks/plan/stack-file";
 
 export const ROOT = path.join(__dirname, "..", "..");
 
 /** A stack file's config as the program sees it (keys without the namespace, values parsed). */
 export function rawConfigOf(stack: "dev" | "prod"): Record<string, any> {
-    const { config } = readStackFile(path.join(ROOT, `Pulumi.${stack}.yaml`));
-    const raw: Record<string, any> = {};
-    for (const [key, value] of Object.entries(config)) {
-        try {
-            raw[key.split(":")[1]] = JSON.parse(value);
-        } catch {
-            raw[key.split(":")[1]] = value;
-        }
-    }
-    return raw;
+    return namespaceConfig(readStackFile(path.join(ROOT, `Pulumi.${stack}.yaml`)).config);
 }
 
 /** A temporary copy of a real stack file with `edit` applied to its `config:` map; returns its path. */

@@ -1,0 +1,36 @@
+import { strict as assert } from "assert";
+import * as path from "path";
+import { runPlan } from "../../stacks/plan/run";
+import { readStackFile } from "../../stacks/plan/stack-file";
+import { ROOT } from "../helpers/stacks";
+
+describe("landing-zone composition", function () {
+    this.timeout(30000);
+
+    it("uses explicit providers with region, location and default tags from the stack config", async () => {
+        const result = await runPlan("prod", readStackFile(path.join(ROOT, "Pulumi.prod.yaml")));
+        assert.ok(result.ok);
+        const { resources } = result.run;
+        const expected = { environment: "prod", owner: "platform-team@example.org", "cost-centre": "IT-1001" };
+
+        const awsProviders = resources.filter((r) => r.type === "pulumi:providers:aws");
+        assert.equal(awsProviders.length, 1);
+        assert.equal(awsProviders[0].inputs.region, "ap-southeast-2");
+        // Provider inputs travel as JSON strings for nested objects.
+        const defaultTags = typeof awsProviders[0].inputs.defaultTags === "string" ? JSON.parse(awsProviders[0].inputs.defaultTags as string) : awsProviders[0].inputs.defaultTags;
+        assert.deepEqual({ ...defaultTags.tags, "managed-by": undefined }, { ...expected, "managed-by": undefined });
+
+        const azureProviders = resources.filter((r) => r.type === "pulumi:providers:azure-native");
+        assert.equal(azureProviders.length, 1);
+        assert.equal(azureProviders[0].inputs.location, "australiaeast");
+
+        // Azure Native has no provider-level default tags: every taggable resource carries them itself.
+        const azureTagged = resources.filter((r) => r.type.startsWith("azure-native:") && r.type !== "azure-native:network:Subnet" && !/Connection$/.test(r.type));
+        assert.ok(azureTagged.length > 5);
+        for (const r of azureTagged) {
+            const tags = r.inputs.tags as Record<string, string> | undefined;
+            assert.ok(tags, `${r.type} ${r.name} has no tags`);
+            for (const [k, v] of Object.entries(expected)) assert.equal(tags[k], v, `${r.type} ${r.name} tag ${k}`);
+        }
+    });
+});
