@@ -4,6 +4,7 @@
  */
 import { strict as assert } from "assert";
 import Module from "module";
+import * as path from "path";
 import { bundleHandler } from "../../components/aws/failover/bundle";
 import { LAUNCHING } from "../../components/aws/failover/handler";
 import { event } from "./harness";
@@ -14,6 +15,7 @@ describe("failover handler bundle", () => {
         assert.ok(bytes < 1_000_000, `${bytes} bytes`);
         assert.equal(bytes, Buffer.byteLength(code));
         assert.ok(!code.includes("/work/"), "no absolute build paths in the code");
+        assert.ok(!code.includes(path.resolve(__dirname, "../..")), "not even this checkout's path");
 
         // Loaded with no node_modules to fall back on: only Node built-ins may be required.
         const m = new Module("/var/task/index.js") as Module & { _compile(code: string, file: string): void };

@@ -15,6 +15,7 @@ import {
 import { ChangeResourceRecordSetsCommand } from "@aws-sdk/client-route-53";
 import { PublishCommand } from "@aws-sdk/client-sns";
 import { ENV, NEVER_ATTACHED, TAG } from "../../components/aws/failover/contract";
+import { RESERVE_MS } from "../../components/aws/failover/handler";
 import { FVolume, HOUR, awsError } from "./fake-aws";
 import { GROUP, HOOK_LAUNCH, World, activeVolumeTags, commandLog, countBy, dataTags, world } from "./harness";
 
@@ -452,6 +453,24 @@ describe("failover handler: launch", () => {
             assert.equal(r2.outcome, "CONTINUE");
             assert.equal(r2.branch, "restore");
             assert.equal(r2.snapshotId, older.id);
+        });
+
+        it("gives up a wait before the Lambda's own time runs out, and still abandons", async () => {
+            w = world();
+            liveVolume(w, A);
+            w.fake.snapshotsNeverComplete = true;
+            const i = w.fake.addInstance(B);
+            const t0 = w.fake.now;
+
+            // 120 s left of the invocation: far less than the 600 s snapshot timeout.
+            const r = await w.handle(w.launchEvent(i.id, w.fake.openLifecycleAction(i.id)), 120_000);
+
+            assert.equal(r.outcome, "ABANDON");
+            assert.match(r.reason!, /timed out waiting for snapshot/);
+            const waited = w.fake.now - t0;
+            assert.ok(waited <= 120_000 - RESERVE_MS, `waited ${waited} ms, past the reserve for completing the action`);
+            assert.ok(waited >= 120_000 - RESERVE_MS - 10_000, `waited only ${waited} ms`);
+            assertCompleted(w, "ABANDON");
         });
 
         it("abandons when the attach fails, keeps both volumes, and the next launch reuses the copy", async () => {

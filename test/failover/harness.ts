@@ -42,7 +42,8 @@ export interface World {
     mocks: Mocks;
     logs: LogLine[];
     sleeps: number[];
-    handle: (event: LifecycleEvent) => Promise<HandlerResult>;
+    /** `remainingMs`: what the Lambda context says is left of the invocation (default: the full 900 s). */
+    handle: (event: LifecycleEvent, remainingMs?: number) => Promise<HandlerResult>;
     launch: (instanceId: string, token?: string) => Promise<HandlerResult>;
     terminate: (instanceId: string, token?: string) => Promise<HandlerResult>;
     launchEvent: (instanceId: string, token: string) => LifecycleEvent;
@@ -90,7 +91,8 @@ export function world(
         random: () => 0.5,
         log: (level, msg, fields = {}) => logs.push({ level, msg, fields }),
     });
-    const handle = (e: LifecycleEvent) => h(e);
+    const handle = (e: LifecycleEvent, remainingMs?: number) =>
+        h(e, remainingMs === undefined ? undefined : { getRemainingTimeInMillis: () => remainingMs });
     return {
         fake,
         mocks,

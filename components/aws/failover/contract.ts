@@ -303,7 +303,9 @@ export const LAMBDA_MAX_TIMEOUT_SECONDS = 900;
  * attachment, all capped by the Lambda timeout. RTO = detection + boot +
  * this; RPO (AZ lost) = the DLM schedule, both computed by the component.
  */
-export function launchHandlerBudgetSeconds(s: FailoverSettings): { sameAz: number; crossAz: number } {
+export function launchHandlerBudgetSeconds(
+    s: Pick<FailoverSettings, "snapshotWaitTimeoutSeconds" | "volumeWaitTimeoutSeconds">,
+): { sameAz: number; crossAz: number } {
     const cap = (n: number) => Math.min(n, LAMBDA_MAX_TIMEOUT_SECONDS);
     return {
         sameAz: cap(3 * s.volumeWaitTimeoutSeconds),

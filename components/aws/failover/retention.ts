@@ -6,7 +6,7 @@
  */
 import { DeleteSnapshotCommand } from "@aws-sdk/client-ec2";
 import { TAG } from "./contract";
-import { DataVolume, listDataSnapshots, listDataVolumes, snapshotPruneCandidates } from "./inventory";
+import { DataVolume, listDataSnapshots, snapshotPruneCandidates } from "./inventory";
 import { Ctx, errorCode, errorMessage, send } from "./runtime";
 
 /**
@@ -16,12 +16,11 @@ import { Ctx, errorCode, errorMessage, send } from "./runtime";
  * A failure is logged and never changes the lifecycle outcome; the next
  * event tries again. Deleting is idempotent (a gone snapshot is not listed).
  */
-export async function pruneHandlerSnapshots(ctx: Ctx, live: DataVolume, volumes?: readonly DataVolume[]): Promise<string[]> {
+export async function pruneHandlerSnapshots(ctx: Ctx, live: DataVolume, volumes: readonly DataVolume[]): Promise<string[]> {
     const deleted: string[] = [];
     try {
-        const current = volumes ?? (await listDataVolumes(ctx));
         const snapshots = await listDataSnapshots(ctx);
-        for (const s of snapshotPruneCandidates(snapshots, current, live, ctx.settings.handlerSnapshotRetention)) {
+        for (const s of snapshotPruneCandidates(snapshots, volumes, live, ctx.settings.handlerSnapshotRetention)) {
             try {
                 await send(ctx, ctx.clients.ec2, new DeleteSnapshotCommand({ SnapshotId: s.id }));
                 deleted.push(s.id);
