@@ -28,19 +28,15 @@ import { getPartitionOutput } from "@pulumi/aws/getPartition";
 import { getRegionOutput } from "@pulumi/aws/getRegion";
 import * as pulumi from "@pulumi/pulumi";
 import { bundleHandler } from "./failover/bundle";
-import { DEFAULTS, ROLE_DATA, TAG, dlmSnapshotTags, dlmTargetTags, settingsToEnvironment } from "./failover/contract";
+import { DEFAULTS, LIFECYCLE, ROLE_DATA, TAG, dlmSnapshotTags, dlmTargetTags, lifecycleEventPattern, settingsToEnvironment } from "./failover/contract";
 import { alertTopicPolicy, assumeRolePolicy, failoverHandlerPolicy } from "./server-iam";
 import { al2023ImageId, instanceArchitecture } from "./server-instance-types";
 import { RecoveryEstimate, estimateRecovery } from "./server-recovery";
 import { ServerSettings } from "./server-settings";
 import { serverUserData } from "./server-user-data";
 
-/** The EventBridge detail types of Auto Scaling lifecycle actions (the handler checks the same strings). */
-export const LIFECYCLE_DETAIL_TYPES = ["EC2 Instance-launch Lifecycle Action", "EC2 Instance-terminate Lifecycle Action"] as const;
 /** The EventBridge detail types of failed launches and terminations, forwarded to SNS. */
 export const FAILURE_DETAIL_TYPES = ["EC2 Instance Launch Unsuccessful", "EC2 Instance Terminate Unsuccessful"] as const;
-/** The handler's code is bundled once per process (esbuild, ~0.5 s). */
-let bundled: { code: string; bytes: number } | undefined;
 
 export interface MultiAzServerArgs extends ServerSettings {
     /** The VPC of the subnets (for the security group). */
@@ -103,6 +99,7 @@ export class MultiAzServer extends pulumi.ComponentResource {
 
         // ── address ───────────────────────────────────────────────────────
         const eip = args.elasticIp ? new ec2.Eip(`${name}-eip`, { domain: "vpc", tags: tags("eip") }, parent) : undefined;
+        const eipAllocationId = eip?.allocationId ?? pulumi.output<string | undefined>(undefined);
 
         // ── the failover handler ──────────────────────────────────────────
         const functionName = `${tier}-failover`;
@@ -119,7 +116,7 @@ export class MultiAzServer extends pulumi.ComponentResource {
         const handlerPolicy = new iam.RolePolicy(`${name}-failover`, {
             role: handlerRole.name,
             policy: pulumi
-                .all([partition, region, accountId, topic.arn, logGroup.arn, eip?.allocationId ?? pulumi.output<string | undefined>(undefined)])
+                .all([partition, region, accountId, topic.arn, logGroup.arn, eipAllocationId])
                 .apply(([partition, region, accountId, snsTopicArn, logGroupArn, allocationId]) =>
                     JSON.stringify(failoverHandlerPolicy({
                         partition,
@@ -136,10 +133,11 @@ export class MultiAzServer extends pulumi.ComponentResource {
                 ),
         }, parent);
 
-        bundled ??= bundleHandler();
+        // Bundled once per process (bundleHandler caches it).
+        const bundled = bundleHandler();
         this.handlerBundleBytes = bundled.bytes;
         const environment = pulumi
-            .all([topic.arn, eip?.allocationId ?? pulumi.output<string | undefined>(undefined)])
+            .all([topic.arn, eipAllocationId])
             .apply(([snsTopicArn, allocationId]) => settingsToEnvironment({
                 tierName: tier,
                 volume: {
@@ -182,11 +180,8 @@ export class MultiAzServer extends pulumi.ComponentResource {
 
         const lifecycleRule = new cloudwatch.EventRule(`${name}-lifecycle`, {
             description: `${tier}: lifecycle actions of the server group, to the failover handler`,
-            eventPattern: JSON.stringify({
-                source: ["aws.autoscaling"],
-                "detail-type": LIFECYCLE_DETAIL_TYPES,
-                detail: { AutoScalingGroupName: [tier] },
-            }),
+            // The detail types the handler dispatches on.
+            eventPattern: JSON.stringify(lifecycleEventPattern(tier)),
             tags: tags("lifecycle"),
         }, parent);
         const permission = new lambda.Permission(`${name}-lifecycle`, {
@@ -300,13 +295,13 @@ export class MultiAzServer extends pulumi.ComponentResource {
             initialLifecycleHooks: [
                 {
                     name: `${tier}-launching`,
-                    lifecycleTransition: "autoscaling:EC2_INSTANCE_LAUNCHING",
+                    lifecycleTransition: LIFECYCLE.launching,
                     heartbeatTimeout: heartbeat,
                     defaultResult: "ABANDON",
                 },
                 {
                     name: `${tier}-terminating`,
-                    lifecycleTransition: "autoscaling:EC2_INSTANCE_TERMINATING",
+                    lifecycleTransition: LIFECYCLE.terminating,
                     heartbeatTimeout: heartbeat,
                     defaultResult: "CONTINUE",
                 },

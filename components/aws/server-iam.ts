@@ -60,142 +60,65 @@ export function failoverHandlerPolicy(p: FailoverPolicyParams): PolicyDocument {
     const requestTags = { [`aws:RequestTag/${TAG.tier}`]: p.tierName, [`aws:RequestTag/${TAG.role}`]: ROLE_DATA };
 
     const statements: PolicyStatement[] = [
-        {
-            Sid: "ReadInventory",
-            Effect: "Allow",
-            Action: [
-                "ec2:DescribeAddresses",
-                "ec2:DescribeInstances",
-                "ec2:DescribeSnapshots",
-                "ec2:DescribeVolumeStatus",
-                "ec2:DescribeVolumes",
-                "autoscaling:DescribeTags",
-            ],
-            Resource: ["*"],
-        },
-        {
-            Sid: "CreateTaggedDataVolumes",
-            Effect: "Allow",
-            Action: ["ec2:CreateVolume"],
-            Resource: [volumes],
-            Condition: { StringEquals: requestTags },
-        },
-        {
-            Sid: "CreateTaggedDataSnapshots",
-            Effect: "Allow",
-            Action: ["ec2:CreateSnapshot"],
-            Resource: [snapshots],
-            Condition: { StringEquals: requestTags },
-        },
-        {
-            // CreateSnapshot is also authorized on its source volume: only this tier's data volumes.
-            Sid: "UseTierDataVolumes",
-            Effect: "Allow",
-            Action: ["ec2:CreateSnapshot", "ec2:AttachVolume", "ec2:DetachVolume", "ec2:DeleteVolume"],
-            Resource: [volumes],
-            Condition: { StringEquals: tierData },
-        },
-        {
-            // CreateVolume is also authorized on its source snapshot: only this tier's data snapshots.
-            Sid: "UseTierDataSnapshots",
-            Effect: "Allow",
-            Action: ["ec2:CreateVolume"],
-            Resource: [snapshots],
-            Condition: { StringEquals: tierData },
-        },
-        {
-            // Retention of the handler's own snapshots; DLM's (origin schedule) and another tier's are never its to delete.
-            Sid: "DeleteOwnHandlerSnapshots",
-            Effect: "Allow",
-            Action: ["ec2:DeleteSnapshot"],
-            Resource: [snapshots],
-            Condition: { StringEquals: { ...tierData, [`aws:ResourceTag/${TAG.origin}`]: [...HANDLER_SNAPSHOT_ORIGINS] } },
-        },
-        {
-            Sid: "TagOnCreate",
-            Effect: "Allow",
-            Action: ["ec2:CreateTags"],
-            Resource: [volumes, snapshots],
-            Condition: { StringEquals: { "ec2:CreateAction": ["CreateVolume", "CreateSnapshot"] } },
-        },
-        {
-            Sid: "RetagTierResources",
-            Effect: "Allow",
-            Action: ["ec2:CreateTags", "ec2:DeleteTags"],
-            Resource: [volumes, snapshots, instances],
-            Condition: {
-                StringEquals: tierOnly,
-                "ForAllValues:StringNotEquals": { "aws:TagKeys": SCOPE_TAG_KEYS },
-            },
-        },
-        {
-            Sid: "AttachToTierInstances",
-            Effect: "Allow",
-            Action: ["ec2:AttachVolume", "ec2:DetachVolume", "ec2:AssociateAddress"],
-            Resource: [instances, interfaces],
-            Condition: { StringEquals: tierOnly },
-        },
-        {
-            Sid: "CompleteLifecycleActions",
-            Effect: "Allow",
-            Action: ["autoscaling:CompleteLifecycleAction", "autoscaling:RecordLifecycleActionHeartbeat", "autoscaling:CreateOrUpdateTags"],
-            Resource: [`arn:${p.partition}:autoscaling:${p.region}:${p.accountId}:autoScalingGroup:*:autoScalingGroupName/${p.groupName}`],
-        },
-        {
-            Sid: "Alert",
-            Effect: "Allow",
-            Action: ["sns:Publish"],
-            Resource: [p.snsTopicArn],
-        },
-        {
-            Sid: "OwnLogGroup",
-            Effect: "Allow",
-            Action: ["logs:CreateLogStream", "logs:PutLogEvents"],
-            Resource: [`${p.logGroupArn}:*`],
-        },
+        allow("ReadInventory", [
+            "ec2:DescribeAddresses",
+            "ec2:DescribeInstances",
+            "ec2:DescribeSnapshots",
+            "ec2:DescribeVolumeStatus",
+            "ec2:DescribeVolumes",
+            "autoscaling:DescribeTags",
+        ], ["*"]),
+        allow("CreateTaggedDataVolumes", ["ec2:CreateVolume"], [volumes], { StringEquals: requestTags }),
+        allow("CreateTaggedDataSnapshots", ["ec2:CreateSnapshot"], [snapshots], { StringEquals: requestTags }),
+        // CreateSnapshot is also authorized on its source volume: only this tier's data volumes.
+        allow("UseTierDataVolumes", ["ec2:CreateSnapshot", "ec2:AttachVolume", "ec2:DetachVolume", "ec2:DeleteVolume"], [volumes], { StringEquals: tierData }),
+        // CreateVolume is also authorized on its source snapshot: only this tier's data snapshots.
+        allow("UseTierDataSnapshots", ["ec2:CreateVolume"], [snapshots], { StringEquals: tierData }),
+        // Retention of the handler's own snapshots; DLM's (origin schedule) and another tier's are never its to delete.
+        allow("DeleteOwnHandlerSnapshots", ["ec2:DeleteSnapshot"], [snapshots], {
+            StringEquals: { ...tierData, [`aws:ResourceTag/${TAG.origin}`]: [...HANDLER_SNAPSHOT_ORIGINS] },
+        }),
+        allow("TagOnCreate", ["ec2:CreateTags"], [volumes, snapshots], { StringEquals: { "ec2:CreateAction": ["CreateVolume", "CreateSnapshot"] } }),
+        allow("RetagTierResources", ["ec2:CreateTags", "ec2:DeleteTags"], [volumes, snapshots, instances], {
+            StringEquals: tierOnly,
+            "ForAllValues:StringNotEquals": { "aws:TagKeys": SCOPE_TAG_KEYS },
+        }),
+        allow("AttachToTierInstances", ["ec2:AttachVolume", "ec2:DetachVolume", "ec2:AssociateAddress"], [instances, interfaces], { StringEquals: tierOnly }),
+        allow(
+            "CompleteLifecycleActions",
+            ["autoscaling:CompleteLifecycleAction", "autoscaling:RecordLifecycleActionHeartbeat", "autoscaling:CreateOrUpdateTags"],
+            [`arn:${p.partition}:autoscaling:${p.region}:${p.accountId}:autoScalingGroup:*:autoScalingGroupName/${p.groupName}`],
+        ),
+        allow("Alert", ["sns:Publish"], [p.snsTopicArn]),
+        allow("OwnLogGroup", ["logs:CreateLogStream", "logs:PutLogEvents"], [`${p.logGroupArn}:*`]),
     ];
     if (p.elasticIpAllocationId !== undefined) {
-        statements.push({
-            Sid: "MoveElasticIp",
-            Effect: "Allow",
-            Action: ["ec2:AssociateAddress", "ec2:DisassociateAddress"],
-            Resource: [`arn:${p.partition}:ec2:${p.region}:${p.accountId}:elastic-ip/${p.elasticIpAllocationId}`],
-        });
+        statements.push(allow("MoveElasticIp", ["ec2:AssociateAddress", "ec2:DisassociateAddress"], [
+            `arn:${p.partition}:ec2:${p.region}:${p.accountId}:elastic-ip/${p.elasticIpAllocationId}`,
+        ]));
     }
     if (p.dns !== undefined) {
         const zone = p.dns.hostedZoneId.replace(/^\/hostedzone\//, "");
-        statements.push({
-            Sid: "UpdateOwnRecord",
-            Effect: "Allow",
-            Action: ["route53:ChangeResourceRecordSets"],
-            Resource: [`arn:${p.partition}:route53:::hostedzone/${zone}`],
-            Condition: {
-                "ForAllValues:StringEquals": {
-                    "route53:ChangeResourceRecordSetsNormalizedRecordNames": [normalizedRecordName(p.dns.recordName)],
-                    "route53:ChangeResourceRecordSetsRecordTypes": ["A", "AAAA"],
-                    "route53:ChangeResourceRecordSetsActions": ["UPSERT"],
-                },
+        statements.push(allow("UpdateOwnRecord", ["route53:ChangeResourceRecordSets"], [`arn:${p.partition}:route53:::hostedzone/${zone}`], {
+            "ForAllValues:StringEquals": {
+                "route53:ChangeResourceRecordSetsNormalizedRecordNames": [normalizedRecordName(p.dns.recordName)],
+                "route53:ChangeResourceRecordSetsRecordTypes": ["A", "AAAA"],
+                "route53:ChangeResourceRecordSetsActions": ["UPSERT"],
             },
-        });
+        }));
     }
     if (p.kmsKeyArn !== undefined) {
         statements.push(
-            {
-                Sid: "UseDataVolumeKey",
-                Effect: "Allow",
-                Action: ["kms:DescribeKey", "kms:Decrypt", "kms:GenerateDataKeyWithoutPlaintext", "kms:ReEncryptFrom", "kms:ReEncryptTo"],
-                Resource: [p.kmsKeyArn],
-            },
-            {
-                Sid: "GrantDataVolumeKeyToEbs",
-                Effect: "Allow",
-                Action: ["kms:CreateGrant"],
-                Resource: [p.kmsKeyArn],
-                Condition: { Bool: { "kms:GrantIsForAWSResource": "true" } },
-            },
+            allow("UseDataVolumeKey", ["kms:DescribeKey", "kms:Decrypt", "kms:GenerateDataKeyWithoutPlaintext", "kms:ReEncryptFrom", "kms:ReEncryptTo"], [p.kmsKeyArn]),
+            allow("GrantDataVolumeKeyToEbs", ["kms:CreateGrant"], [p.kmsKeyArn], { Bool: { "kms:GrantIsForAWSResource": "true" } }),
         );
     }
     return { Version: "2012-10-17", Statement: statements };
+}
+
+/** One Allow statement (keys in IAM's usual order). */
+function allow(Sid: string, Action: string[], Resource: string[], Condition?: PolicyStatement["Condition"]): PolicyStatement {
+    return { Sid, Effect: "Allow", Action, Resource, ...(Condition ? { Condition } : {}) };
 }
 
 /** Route 53's normalized form for the record-name condition: lower case, no trailing dot. */
@@ -225,32 +148,14 @@ export interface TopicPolicyParams {
  * the one EventBridge rule.
  */
 export function alertTopicPolicy(p: TopicPolicyParams): PolicyDocument & { Statement: Array<PolicyStatement & { Principal: unknown }> } {
+    const publish = (Sid: string, Principal: Record<string, string>, Condition?: PolicyStatement["Condition"]) =>
+        ({ Sid, Effect: "Allow" as const, Principal, Action: ["sns:Publish"], Resource: [p.topicArn], ...(Condition ? { Condition } : {}) });
     return {
         Version: "2012-10-17",
         Statement: [
-            {
-                Sid: "AccountPrincipals",
-                Effect: "Allow",
-                Principal: { AWS: `arn:${partitionOf(p.topicArn)}:iam::${p.accountId}:root` },
-                Action: ["sns:Publish"],
-                Resource: [p.topicArn],
-            },
-            {
-                Sid: "CloudWatchAlarms",
-                Effect: "Allow",
-                Principal: { Service: "cloudwatch.amazonaws.com" },
-                Action: ["sns:Publish"],
-                Resource: [p.topicArn],
-                Condition: { StringEquals: { "aws:SourceAccount": p.accountId } },
-            },
-            {
-                Sid: "FailedLifecycleEvents",
-                Effect: "Allow",
-                Principal: { Service: "events.amazonaws.com" },
-                Action: ["sns:Publish"],
-                Resource: [p.topicArn],
-                Condition: { ArnEquals: { "aws:SourceArn": p.eventRuleArn } },
-            },
+            publish("AccountPrincipals", { AWS: `arn:${partitionOf(p.topicArn)}:iam::${p.accountId}:root` }),
+            publish("CloudWatchAlarms", { Service: "cloudwatch.amazonaws.com" }, { StringEquals: { "aws:SourceAccount": p.accountId } }),
+            publish("FailedLifecycleEvents", { Service: "events.amazonaws.com" }, { ArnEquals: { "aws:SourceArn": p.eventRuleArn } }),
         ],
     };
 }

@@ -22,7 +22,7 @@
  * its whole time bound (past it, the launch is abandoned and the group tries
  * again, so a failover that keeps failing is not bounded: the alarm says so).
  */
-import { LAMBDA_MAX_TIMEOUT_SECONDS, launchHandlerBudgetSeconds } from "./failover/contract";
+import { launchHandlerBudgetSeconds } from "./failover/contract";
 import { ServerSettings } from "./server-settings";
 
 /** Allowances (seconds) behind the estimate; each is a typical figure, not a guarantee. */
@@ -70,15 +70,8 @@ export type RecoverySettings = Pick<ServerSettings, "healthCheckGracePeriodSecon
 
 /** The longest the launch handler can take: the contract's cross-AZ bound, capped by the Lambda timeout. */
 export function handlerTimeBoundSeconds(s: RecoverySettings): number {
-    const budget = launchHandlerBudgetSeconds({
-        tierName: "-",
-        volume: { sizeGiB: 1, type: "gp3", deviceName: "/dev/sdf" },
-        supersededVolumeRetention: 0,
-        handlerSnapshotRetention: 1,
-        snapshotWaitTimeoutSeconds: s.failover.snapshotWaitTimeoutSeconds,
-        volumeWaitTimeoutSeconds: s.failover.volumeWaitTimeoutSeconds,
-    });
-    return Math.min(Math.max(budget.sameAz, budget.crossAz), LAMBDA_MAX_TIMEOUT_SECONDS);
+    // The cross-AZ path is the longest, and the contract already caps it at the Lambda timeout.
+    return launchHandlerBudgetSeconds(s.failover).crossAz;
 }
 
 /**

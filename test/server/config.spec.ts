@@ -80,6 +80,11 @@ describe("config: landing-zone:server", () => {
         assert.deepEqual(s.ingress, [{ name: "app", protocol: "tcp", fromPort: 8000, toPort: 8100 }]);
     });
 
+    it("refuses ingress rules whose ports overlap (AWS would refuse the duplicate permission at deploy)", () => {
+        expectProblem(problemsOf((s) => { s.ingress = [{ name: "a", protocol: "tcp", ports: 443 }, { name: "b", protocol: "tcp", ports: "400-500" }]; }), "ingress[1].ports", /overlaps 443 of ingress\[0\] \("a"\)/);
+        assert.doesNotThrow(() => resolved((raw) => { raw.server.ingress = [{ name: "a", protocol: "tcp", ports: 443 }, { name: "b", protocol: "udp", ports: 443 }]; }));
+    });
+
     it("refuses instance types that mix architectures, or are not instance types, or repeat", () => {
         expectProblem(problemsOf((s) => { s.instanceTypes = ["t4g.small", "t3.small"]; }), "instanceTypes", /mixes arm64 \(t4g\.small\) and x86_64 \(t3\.small\)/);
         expectProblem(problemsOf((s) => { s.instanceTypes = ["small"]; }), "instanceTypes[0]", /EC2 instance type/);

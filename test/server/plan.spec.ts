@@ -1,23 +1,12 @@
 import { strict as assert } from "assert";
-import * as path from "path";
 import { instanceArchitecture } from "../../components/aws/server-instance-types";
 import { PlanRun, runPlan } from "../../stacks/plan/run";
 import { readStackFile } from "../../stacks/plan/stack-file";
+import { editedStackFile, planOfStack } from "../helpers/stacks";
 
-const root = path.join(__dirname, "..", "..");
 
-const runs = new Map<string, Promise<PlanRun>>();
-
-/** One plan per stack for the whole file (a plan takes a second or two; its records are read-only). */
-function planOf(stack: "dev" | "prod"): Promise<PlanRun> {
-    if (!runs.has(stack)) {
-        runs.set(stack, runPlan(stack, readStackFile(path.join(root, `Pulumi.${stack}.yaml`))).then((result) => {
-            assert.ok(result.ok, JSON.stringify(result));
-            return result.run;
-        }));
-    }
-    return runs.get(stack)!;
-}
+/** One plan per stack, shared with the other specs (its records are read-only). */
+const planOf = planOfStack;
 
 const byType = (run: PlanRun, type: string) => run.resources.filter((r) => r.type === type);
 
@@ -68,6 +57,17 @@ describe("server tier in the real stacks (offline plan)", () => {
             }
         });
     }
+
+    it("server.subnetTier private: the group spans the private subnet of every planned AZ instead", async () => {
+        const file = editedStackFile("dev", (config) => { config["landing-zone:server"].subnetTier = "private"; });
+        const result = await runPlan("dev", readStackFile(file));
+        assert.ok(result.ok, JSON.stringify(result));
+        const run = result.run;
+        const subnetIds = (run.outputs.aws as { subnetIds: Record<string, Record<string, string>> }).subnetIds;
+        const group = serverParts(run).one("aws:autoscaling/group:Group");
+        assert.notDeepEqual(subnetIds.private, subnetIds.public);
+        assert.deepEqual(group.vpcZoneIdentifiers, run.config.aws.availabilityZones.map((az) => subnetIds.private[az]));
+    });
 
     it("dev buys Spot (price-capacity-optimized over several arm64 types); prod buys on-demand", async () => {
         const dev = serverParts(await planOf("dev")).one("aws:autoscaling/group:Group").mixedInstancesPolicy;
