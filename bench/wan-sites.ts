@@ -1,10 +1,10 @@
 /**
  * `npx ts-node --transpile-only bench/wan-sites.ts [--sizes 10,100,500] [--node-flags "..."] [--json]`
  *
- * Plan time and peak memory of the real offline plan (runPlan, then the
- * report) for synthetic prod stacks with N branch sites (cross-cloud link
- * on). Each size runs in its own child process, so module loading and the
- * peak RSS belong to that size alone. Stack files are written to a temp dir
+ * Plan time and peak memory of the real `npm run plan` process (the
+ * esbuild launcher, its node flags) for synthetic prod stacks with N branch
+ * sites (cross-cloud link on). Each size runs in its own child process, so
+ * module loading and the peak RSS belong to that size alone. Stack files are written to a temp dir
  * with `secure:` placeholders for the keys, as a real stack would carry them.
  * Target: linear in N, 500 sites under 10 s.
  *
@@ -36,7 +36,6 @@ interface Sample {
     /** Child process wall time, including Node and module start-up (ms). */
     processMs: number;
     maxRssMb: number;
-    heapUsedMb: number;
 }
 
 /** A prod-shaped stack file with `count` branch sites, every tenth with BGP. */
@@ -65,27 +64,6 @@ export function syntheticStack(count: number): string {
     return YAML.stringify(base);
 }
 
-async function child(count: number, file: string): Promise<void> {
-    const start = process.hrtime.bigint();
-    const { readStackFile } = await import("../stacks/plan/stack-file");
-    const { runPlan } = await import("../stacks/plan/run");
-    const { buildPlanDocument, renderReport } = await import("../stacks/plan/report");
-    const result = await runPlan("prod", readStackFile(file));
-    if (!result.ok) throw new Error(result.problems.join("\n"));
-    const report = renderReport(buildPlanDocument(result.run));
-    const planMs = Number(process.hrtime.bigint() - start) / 1e6;
-    const sample: Omit<Sample, "processMs"> = {
-        sites: count,
-        resources: result.run.resources.length,
-        planMs,
-        cpuMs: (process.cpuUsage().user + process.cpuUsage().system) / 1000,
-        maxRssMb: process.resourceUsage().maxRSS / 1024,
-        heapUsedMb: process.memoryUsage().heapUsed / 2 ** 20,
-    };
-    if (report.length === 0) throw new Error("empty report");
-    process.stdout.write(`${JSON.stringify(sample)}\n`);
-}
-
 function parent(sizes: number[], json: boolean, nodeFlags: string[]): void {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), "wan-bench-"));
     const samples: Sample[] = [];
@@ -107,7 +85,7 @@ function parent(sizes: number[], json: boolean, nodeFlags: string[]): void {
             if (result.status !== 0 && result.status !== 1) throw new Error(`plan of ${size} sites failed: ${result.stderr}`);
             const measured = JSON.parse(fs.readFileSync(measureFile, "utf8")) as { ms: number; maxRssMiB: number; cpuMs: number };
             const doc = JSON.parse(result.stdout) as { resources: unknown[] };
-            samples.push({ sites: size, resources: doc.resources.length, planMs: measured.ms, cpuMs: measured.cpuMs, processMs, maxRssMb: measured.maxRssMiB, heapUsedMb: NaN });
+            samples.push({ sites: size, resources: doc.resources.length, planMs: measured.ms, cpuMs: measured.cpuMs, processMs, maxRssMb: measured.maxRssMiB });
         }
     } finally {
         fs.rmSync(dir, { recursive: true, force: true });
@@ -132,18 +110,8 @@ function parent(sizes: number[], json: boolean, nodeFlags: string[]): void {
 
 if (require.main === module) {
     const args = process.argv.slice(2);
-    if (args[0] === "--child") {
-        child(Number(args[1]), args[2]).then(
-            () => process.exit(0),
-            (err) => {
-                process.stderr.write(`${(err as Error).stack ?? err}\n`);
-                process.exit(1);
-            },
-        );
-    } else {
-        const sizesArg = args.indexOf("--sizes");
-        const sizes = sizesArg >= 0 ? args[sizesArg + 1].split(",").map(Number) : [10, 100, 500];
-        const flagsArg = args.indexOf("--node-flags");
-        parent(sizes, args.includes("--json"), flagsArg >= 0 ? args[flagsArg + 1].split(/\s+/).filter(Boolean) : []);
-    }
+    const sizesArg = args.indexOf("--sizes");
+    const sizes = sizesArg >= 0 ? args[sizesArg + 1].split(",").map(Number) : [10, 100, 500];
+    const flagsArg = args.indexOf("--node-flags");
+    parent(sizes, args.includes("--json"), flagsArg >= 0 ? args[flagsArg + 1].split(/\s+/).filter(Boolean) : []);
 }

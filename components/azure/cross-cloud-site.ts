@@ -13,6 +13,7 @@ import * as network from "@pulumi/azure-native/network";
 import * as pulumi from "@pulumi/pulumi";
 import { CrossCloudTunnel } from "../addressing/tunnels";
 import { azureIpsecPolicy, DEFAULT_IPSEC, IpsecSettings } from "./vpn-ipsec";
+import { defaultRouteTableRouting } from "./wan-hub";
 
 /** AWS's per-tunnel ceiling (1.25 Gbps), the link speed Azure is told. */
 export const AWS_TUNNEL_MBPS = 1250;
@@ -31,7 +32,7 @@ export interface CrossCloudSiteArgs {
     tunnels: ReadonlyArray<CrossCloudTunnel & { outsideAddress: pulumi.Input<string>; preSharedKey: pulumi.Input<string> }>;
     /** The IPsec policy, the same as AWS's. Default DEFAULT_IPSEC. */
     ipsec?: IpsecSettings;
-    /** Standard hubs: associate with and propagate to this route table id (the hub's default). Default: Azure's default. */
+    /** Standard hubs: associate with and propagate to this route table id (WanHub.defaultRouteTableId). Default: Azure's default. */
     defaultRouteTableId?: pulumi.Input<string>;
     /** Resources the connection must wait for (earlier writes to the same gateway). */
     after?: pulumi.Resource[];
@@ -61,9 +62,7 @@ export class CrossCloudSite extends pulumi.ComponentResource {
             tags: args.tags,
         }, { parent: this });
 
-        const routing = args.defaultRouteTableId
-            ? { routingConfiguration: { associatedRouteTable: { id: args.defaultRouteTableId }, propagatedRouteTables: { ids: [{ id: args.defaultRouteTableId }], labels: ["default"] } } }
-            : {};
+        const routing = defaultRouteTableRouting(args.defaultRouteTableId);
         const connection = new network.VpnConnection(`${name}-conn`, {
             resourceGroupName: args.resourceGroupName,
             gatewayName: args.gatewayName,

@@ -14,6 +14,7 @@ import * as network from "@pulumi/azure-native/network";
 import type * as azureInputs from "@pulumi/azure-native/types/input";
 import type * as azureOutputs from "@pulumi/azure-native/types/output";
 import * as pulumi from "@pulumi/pulumi";
+import { parseIpv4Cidr } from "../addressing/cidr";
 import { AZURE_GATEWAY_INSTANCES, AzureGatewayInstance } from "../addressing/tunnels";
 import { azureIpsecPolicy, DEFAULT_IPSEC, IpsecSettings, routerIpsecSheet, RouterIpsecSheet } from "./vpn-ipsec";
 
@@ -124,6 +125,8 @@ export class WanHub extends pulumi.ComponentResource {
     /** Each site's pre-shared key (secret outputs). */
     readonly preSharedKeys: Record<string, pulumi.Output<string>>;
     readonly spokeConnectionId?: pulumi.Output<string>;
+    /** Standard hubs: the default route table every connection associates with and propagates to. Basic: none. */
+    readonly defaultRouteTableId?: pulumi.Output<string>;
     readonly routerSheets: Record<string, BranchRouterSheet>;
     /** The last write to the gateway; later connections on the gateway must depend on it. */
     readonly lastGatewayWrite: pulumi.Resource;
@@ -177,11 +180,8 @@ export class WanHub extends pulumi.ComponentResource {
         }, parent);
 
         // Standard hubs route through the hub router: associate and propagate to the default route table.
-        const routing: { routingConfiguration?: azureInputs.network.RoutingConfigurationArgs } = {};
-        if (args.type === "Standard") {
-            const defaultTable = hub.id.apply((id) => `${id}/hubRouteTables/defaultRouteTable`);
-            routing.routingConfiguration = { associatedRouteTable: { id: defaultTable }, propagatedRouteTables: { ids: [{ id: defaultTable }], labels: ["default"] } };
-        }
+        const defaultTable = args.type === "Standard" ? pulumi.interpolate`${hub.id}/hubRouteTables/defaultRouteTable` : undefined;
+        const routing = defaultRouteTableRouting(defaultTable);
 
         let spokeConnection: network.HubVirtualNetworkConnection | undefined;
         if (args.spoke) {
@@ -281,6 +281,7 @@ export class WanHub extends pulumi.ComponentResource {
         this.hubPrefix = args.hubPrefix;
         this.bgpAsn = HUB_BGP_ASN;
         this.spokeConnectionId = spokeConnection?.id;
+        this.defaultRouteTableId = defaultTable;
         this.registerOutputs({
             virtualWanId: this.virtualWanId,
             virtualHubId: this.virtualHubId,
@@ -294,12 +295,31 @@ export class WanHub extends pulumi.ComponentResource {
     }
 }
 
-/** Every problem with the arguments (pure), so the component can refuse before declaring anything. */
+/**
+ * Associate with and propagate to a hub route table (Standard hubs); nothing
+ * when there is none (Basic hubs, where Azure's defaults apply).
+ */
+export function defaultRouteTableRouting(routeTableId: pulumi.Input<string> | undefined): { routingConfiguration?: azureInputs.network.RoutingConfigurationArgs } {
+    return routeTableId === undefined
+        ? {}
+        : { routingConfiguration: { associatedRouteTable: { id: routeTableId }, propagatedRouteTables: { ids: [{ id: routeTableId }], labels: ["default"] } } };
+}
+
+/**
+ * Every problem with the arguments (pure), so the component can refuse before
+ * declaring anything. The stack's config already rejects each of these with a
+ * keyed message (stacks/config/resolve.ts, components/addressing/plan.ts), so
+ * on that path this never fires; it stays for direct callers, because each
+ * would otherwise reach a resource: a connection without its key, a site link
+ * with no address, two resources with one name, or a hub Azure refuses only
+ * at deploy time.
+ */
 export function wanHubProblems(args: Pick<WanHubArgs, "sites" | "preSharedKeys" | "hubPrefix" | "vpnScaleUnits">): string[] {
     const problems: string[] = [];
     const names = new Set<string>();
-    const prefixLength = Number(args.hubPrefix.split("/")[1]);
-    if (!Number.isInteger(prefixLength) || prefixLength > 24) problems.push(`hub prefix ${args.hubPrefix} must be a /24 or larger`);
+    const hub = parseIpv4Cidr(args.hubPrefix);
+    if (!hub.ok) problems.push(`hub prefix: ${hub.reason}`);
+    else if (hub.value.prefixLength > 24) problems.push(`hub prefix ${args.hubPrefix} must be a /24 or larger`);
     if (args.vpnScaleUnits !== undefined && (!Number.isInteger(args.vpnScaleUnits) || args.vpnScaleUnits < 1)) problems.push(`vpnScaleUnits must be a whole number of at least 1`);
     for (const site of args.sites) {
         if (names.has(site.name)) problems.push(`site "${site.name}" is listed twice`);

@@ -8,6 +8,7 @@ import { planCrossCloudTunnels } from "../../components/addressing/tunnels";
 import { CrossCloudVpn } from "../../components/aws/cross-cloud-vpn";
 import { WanBranchSite, WanHub } from "../../components/azure/wan-hub";
 import { LandingZoneMocks } from "../../stacks/plan/mocks";
+import { valueOf as output } from "../helpers/record";
 
 interface Registration { type: string; name: string; dependencies: string[] }
 
@@ -24,10 +25,6 @@ async function recordingMocks(): Promise<Registration[]> {
         return register(req, cb);
     };
     return registrations;
-}
-
-function output<T>(o: pulumi.Output<T>): Promise<T> {
-    return new Promise((resolve) => o.apply((v) => { resolve(v); return v; }));
 }
 
 async function settled(registrations: Registration[]): Promise<void> {
@@ -68,6 +65,25 @@ describe("WanHub component", () => {
     it("refuses a site without a key before registering anything", async () => {
         const registrations = await recordingMocks();
         assert.throws(() => new WanHub("t", { ...baseArgs, preSharedKeys: { a: "a".repeat(24), c: "c".repeat(24) } }), /site "b" has no pre-shared key/);
+        await settled(registrations);
+        assert.deepStrictEqual(registrations, []);
+    });
+
+    it("refuses, for direct callers, what the stack config would have caught: one line, nothing registered", async () => {
+        const registrations = await recordingMocks();
+        const keys = { a: "a".repeat(24), b: "b".repeat(24), c: "c".repeat(24) };
+        const refused = (args: Partial<typeof baseArgs>, pattern: RegExp) => {
+            assert.throws(() => new WanHub("t", { ...baseArgs, ...args, preSharedKeys: keys }), (err: Error) => {
+                assert.match(err.message, pattern);
+                assert.ok(!err.message.includes("\n"), "one line");
+                return true;
+            });
+        };
+        refused({ hubPrefix: "10.200.0.0/25" }, /hub prefix 10\.200\.0\.0\/25 must be a \/24 or larger/);
+        refused({ hubPrefix: "10.200.0.1/23" }, /hub prefix: .*host bits/);
+        refused({ sites: [SITES[0], { ...SITES[1], name: "a" }] }, /site "a" is listed twice/);
+        refused({ sites: [{ ...SITES[0], publicIp: undefined }] }, /site "a" needs exactly one of publicIp or fqdn/);
+        refused({ sites: [{ ...SITES[0], addressSpaces: [] }] }, /site "a" has neither LAN ranges nor BGP/);
         await settled(registrations);
         assert.deepStrictEqual(registrations, []);
     });

@@ -3,29 +3,19 @@
  * real offline plan, with optional edits to their config.
  */
 import * as path from "path";
+import { planOfStack, rawConfigOf, ROOT } from "../helpers/stacks";
 import { buildPlanDocument, PlanDocument } from "../../stacks/plan/report";
 import { PlannedResource, PlanRun, runPlan } from "../../stacks/plan/run";
 import { readStackFile, StackConfig } from "../../stacks/plan/stack-file";
 
-export const ROOT = path.join(__dirname, "..", "..");
+export { ROOT };
 
 export function stackConfig(stack: "dev" | "prod"): StackConfig {
     return readStackFile(path.join(ROOT, `Pulumi.${stack}.yaml`));
 }
 
 /** The config without the namespace, objects parsed, as resolveConfig takes it. */
-export function rawConfig(stack: "dev" | "prod"): Record<string, unknown> {
-    const raw: Record<string, unknown> = {};
-    for (const [key, value] of Object.entries(stackConfig(stack).config)) {
-        const [, ...rest] = key.split(":");
-        try {
-            raw[rest.join(":")] = JSON.parse(value);
-        } catch {
-            raw[rest.join(":")] = value;
-        }
-    }
-    return raw;
-}
+export const rawConfig: (stack: "dev" | "prod") => Record<string, unknown> = rawConfigOf;
 
 /** A copy of a stack's config with `edit` applied to the parsed values (keys without the namespace). */
 export function editedStack(stack: "dev" | "prod", edit: (raw: Record<string, unknown>) => void): StackConfig {
@@ -47,7 +37,10 @@ export interface Planned {
 export async function plan(stack: "dev" | "prod", config: StackConfig = stackConfig(stack)): Promise<Planned> {
     const result = await runPlan(stack, config);
     if (!result.ok) throw new Error(`plan of ${stack} failed:\n${result.problems.join("\n")}`);
-    const run = result.run;
+    return planned(result.run);
+}
+
+function planned(run: PlanRun): Planned {
     return {
         run,
         doc: buildPlanDocument(run),
@@ -60,11 +53,9 @@ export async function plan(stack: "dev" | "prod", config: StackConfig = stackCon
     };
 }
 
-const cache = new Map<string, Promise<Planned>>();
-/** The plan of an unedited stack file, computed once per test process. */
-export function planOf(stack: "dev" | "prod"): Promise<Planned> {
-    if (!cache.has(stack)) cache.set(stack, plan(stack));
-    return cache.get(stack)!;
+/** The plan of an unedited stack file, shared with the other specs (computed once per test process). */
+export async function planOf(stack: "dev" | "prod"): Promise<Planned> {
+    return planned(await planOfStack(stack));
 }
 
 export const T = {

@@ -99,6 +99,18 @@ for (const stack of ["dev", "prod"] as const) {
             }
         });
 
+        it("turns branch-to-branch on by default and describes each site's device and ISP", async () => {
+            const p = await planOf(stack);
+            assert.strictEqual(p.ofType(T.virtualWan)[0].inputs.allowBranchToBranchTraffic, (raw.wan as Loose).allowBranchToBranch ?? true);
+            for (const site of sites as Loose[]) {
+                const inputs = p.one(T.vpnSite, `${stack}-wan-site-${site.name}`).inputs as Loose;
+                assert.deepStrictEqual(inputs.deviceProperties, { deviceVendor: site.device.vendor, deviceModel: site.device.model, linkSpeedInMbps: site.linkSpeedMbps });
+                assert.strictEqual(inputs.vpnSiteLinks[0].linkProperties.linkProviderName, site.ispName);
+            }
+            const off = await plan(stack, editedStack(stack, (edited) => { (edited.wan as Loose).allowBranchToBranch = false; }));
+            assert.strictEqual(off.ofType(T.virtualWan)[0].inputs.allowBranchToBranchTraffic, false);
+        });
+
         it("keeps every key secret: [secret] in inputs and outputs, never the value", async () => {
             const p = await planOf(stack);
             const text = JSON.stringify(p.doc);
@@ -198,6 +210,15 @@ describe("WAN cross-cloud link in the prod plan", () => {
             }
         }
         assert.strictEqual(seenCidrs.size, 4, "four distinct tunnel /30s");
+    });
+
+    it("routes every connection on the Standard hub through its default route table, the AWS one included", async () => {
+        const p = await planOf("prod");
+        const table = `${(p.doc.outputs.wan as Loose).virtualHubId}/hubRouteTables/defaultRouteTable`;
+        const expected = { associatedRouteTable: { id: table }, propagatedRouteTables: { ids: [{ id: table }], labels: ["default"] } };
+        const connections = p.ofType(T.vpnConnection);
+        assert.ok(connections.some((c) => c.name === "prod-aws-conn"));
+        for (const c of connections) assert.deepStrictEqual(c.inputs.routingConfiguration, expected, c.name);
     });
 
     it("uses the same IPsec suite on the AWS tunnels", async () => {
