@@ -5,11 +5,8 @@
  * resource and per policy. Target: linear, 5,000 resources under 2 s.
  *
  *   npx ts-node --transpile-only bench/policy.ts [--runs 5]
- *
- * Uses components/cost/estimator when present, else a flat stand-in (said in the output).
  */
 import { performance } from "perf_hooks";
-import { costEstimator, useCostEstimator } from "../policy/cost-adapter";
 import { OfflineResource, runPoliciesOffline } from "../policy/offline";
 import { allPolicies } from "../policy/policies";
 
@@ -84,14 +81,7 @@ async function timeRun(resources: OfflineResource[], runs: number, policies = al
 }
 
 export async function benchPolicies(runs = 5): Promise<string> {
-    const real = costEstimator();
-    if (!real) {
-        useCostEstimator((resources) => {
-            const items = resources.map((r) => ({ type: r.type, name: r.name, monthly: 1, basis: "stand-in", priced: true }));
-            return { currency: "USD", monthly: items.length, items };
-        });
-    }
-    const lines: string[] = [`## policy pack, offline engine (${allPolicies.length} policies; cost estimator: ${real ? "components/cost" : "flat stand-in, components/cost not present"}; median of ${runs})`, ""];
+    const lines: string[] = [`## policy pack, offline engine (${allPolicies.length} policies; cost estimator: components/cost; median of ${runs})`, ""];
     lines.push("| resources | ms | µs per resource | violations |", "|---:|---:|---:|---:|");
     const sizes = [625, 1250, 2500, 5000];
     const results: Array<{ size: number; ms: number }> = [];
@@ -111,7 +101,6 @@ export async function benchPolicies(runs = 5): Promise<string> {
     const per = [];
     for (const p of allPolicies) per.push({ name: p.name, ms: (await timeRun(big, Math.max(1, Math.floor(runs / 2)), [p])).ms });
     for (const p of per.sort((a, b) => b.ms - a.ms)) lines.push(`| ${p.name} | ${p.ms.toFixed(1)} |`);
-    if (!real) useCostEstimator(undefined);
     return lines.join("\n");
 }
 

@@ -27,11 +27,7 @@ export interface BundleResult {
     externals: string[];
 }
 
-export async function bundlePolicyPack(outDir = path.join(root, "bin", "policy-pack"), options: { allowMissingEstimator?: boolean } = {}): Promise<BundleResult> {
-    const estimator = path.join(root, "components", "cost", "estimator.ts");
-    if (!fs.existsSync(estimator) && !options.allowMissingEstimator) {
-        throw new Error(`${path.relative(root, estimator)} is missing: a published pack without it cannot check cost caps`);
-    }
+export async function bundlePolicyPack(outDir = path.join(root, "bin", "policy-pack")): Promise<BundleResult> {
     const rootPackage = JSON.parse(fs.readFileSync(path.join(root, "package.json"), "utf8")) as { dependencies: Record<string, string> };
     const packPackage = JSON.parse(fs.readFileSync(path.join(policyDir, "package.json"), "utf8")) as { name: string; version: string; description?: string; license?: string };
     fs.rmSync(outDir, { recursive: true, force: true });
@@ -51,8 +47,7 @@ export async function bundlePolicyPack(outDir = path.join(root, "bin", "policy-p
     const externals = new Set<string>();
     for (const input of Object.values(result.metafile.inputs)) {
         for (const imp of input.imports) {
-            // A relative external is the optional estimator require left unresolved (allowMissingEstimator).
-            if (imp.external && !imp.path.startsWith(".")) externals.add(imp.path.startsWith("@") ? imp.path.split("/").slice(0, 2).join("/") : imp.path.split("/")[0]);
+            if (imp.external) externals.add(imp.path.startsWith("@") ? imp.path.split("/").slice(0, 2).join("/") : imp.path.split("/")[0]);
         }
     }
     const dependencies: Record<string, string> = {};

@@ -20,6 +20,6 @@ export function useCostEstimator(estimator: EstimateMonthlyCost | undefined): vo
 }
 
 /** The estimator in use: the injected stand-in, else components/cost's. */
-export function costEstimator(): EstimateMonthlyCost | undefined {
+export function costEstimator(): EstimateMonthlyCost {
     return injected ?? estimateMonthlyCost;
 }

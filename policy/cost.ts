@@ -10,15 +10,12 @@ import * as ec2 from "@pulumi/aws/ec2";
 import * as lambda from "@pulumi/aws/lambda";
 import * as network from "@pulumi/azure-native/network";
 import { PolicyResource, ResourceValidationPolicy, StackValidationPolicy, validateResourceOfType } from "@pulumi/policy";
+import { ENV as FAILOVER_ENV } from "../components/aws/failover/contract";
 import { costEstimator } from "./cost-adapter";
-import { asArray, checkKnown, configOf, isUnknownValueError, label, matchesAny, peek, PropsOf, reportCannotCheck, resolveReference, UNKNOWN, unknownPath } from "./lib";
+import { asArray, checkKnown, configOf, isUnknownValueError, label, matchesAny, peek, PropsOf, reportAdvisory, reportCannotCheck, resolveReference, UNKNOWN, unknownPath } from "./lib";
 
-/** The failover handler's environment variables this pack reads (components/aws/failover/contract.ts). */
-export const FAILOVER_ENV = {
-    tierName: "TIER_NAME",
-    volumeSizeGiB: "DATA_VOLUME_SIZE_GIB",
-    elasticIpAllocationId: "ELASTIC_IP_ALLOCATION_ID",
-} as const;
+/** The failover handler's environment variables, which this pack reads. */
+export { ENV as FAILOVER_ENV } from "../components/aws/failover/contract";
 
 // ---------------------------------------------------------------------------
 
@@ -69,10 +66,6 @@ export const monthlyCostCap: StackValidationPolicy = {
         if (config.monthlyCapUsd === undefined) args.notApplicable("no monthlyCapUsd in this environment's policy config");
         const cap = config.monthlyCapUsd!;
         const estimate = costEstimator();
-        if (!estimate) {
-            reportCannotCheck(report, "the cost estimator (components/cost/estimator) is not in this checkout, so the estimate cannot be compared with the cap");
-            return;
-        }
         const priced = args.resources.filter((r) => !matchesAny(r.type, config.ignoreTypes)).map((r) => ({ type: r.type, name: r.name, inputs: r.props }));
         const awsRegion = providerSetting(args.resources, "pulumi:providers:aws", "region") ?? config.awsRegion;
         const azureLocation = providerSetting(args.resources, "pulumi:providers:azure-native", "location") ?? config.azureLocation;
@@ -104,10 +97,7 @@ export const monthlyCostCap: StackValidationPolicy = {
             );
         }
         if (unpriced.length > 0) {
-            (report as unknown as (v: { message: string; enforcementLevel: "advisory" }) => void)({
-                message: `${unpriced.length} resource(s) have no price in the catalogue, so the estimate of ${usd(result.monthly)} may be low: ${unpriced.map((i) => `${i.type} "${i.name}"`).join(", ")}. Add their prices to components/cost.`,
-                enforcementLevel: "advisory",
-            });
+            reportAdvisory(report, `${unpriced.length} resource(s) have no price in the catalogue, so the estimate of ${usd(result.monthly)} may be low: ${unpriced.map((i) => `${i.type} "${i.name}"`).join(", ")}. Add their prices to components/cost.`);
         }
     },
 };

@@ -18,6 +18,7 @@
  * `reason` is null for dual-stack items. `reachableOverIpv6` is null for
  * items that are not internet-facing endpoints.
  */
+import { IPV4_ONLY_TAG, PLATFORM_LIMITS } from "./platform";
 import { firewallKey, internetInboundRules, InboundRule, portText, RULE_TYPES, uncovered } from "./rules";
 
 export type StackKind = "dual-stack" | "ipv4-only" | "ipv6-only" | "unknown";
@@ -57,17 +58,7 @@ export interface ReadinessResource {
     inputs: Record<string, unknown>;
 }
 
-const IPV4_ONLY_TAG = "landing-zone:ipv4-only-reason";
 const UNKNOWN = "[unknown]";
-
-/** IPv4-only by platform limit, by type (kept in step with policy/ipv6.ts PLATFORM_IPV4_ONLY). */
-const PLATFORM: Record<string, { kind: ReadinessItem["kind"]; detail: string }> = {
-    "azure-native:network:VirtualHub": { kind: "network", detail: "Virtual WAN hubs are IPv4-only" },
-    "azure-native:network:VpnGateway": { kind: "endpoint", detail: "Virtual WAN site-to-site VPN gateways have IPv4 public addresses only" },
-    "azure-native:network:VpnSite": { kind: "endpoint", detail: "Virtual WAN connects VPN sites over IPv4 only; branch LANs keep their IPv6 local" },
-    "azure-native:network:P2sVpnGateway": { kind: "endpoint", detail: "Virtual WAN point-to-site gateways are IPv4-only" },
-    "aws:ec2/vpnGateway:VpnGateway": { kind: "endpoint", detail: "site-to-site VPN on a virtual private gateway has IPv4 outside addresses only" },
-};
 
 const has = (v: unknown): boolean => v !== undefined && v !== null && v !== "" && v !== false;
 const isUnknown = (v: unknown): boolean => v === UNKNOWN;
@@ -120,7 +111,7 @@ export function ipv6Readiness(resources: ReadonlyArray<ReadinessResource>): Ipv6
 
     for (const r of resources) {
         const i = r.inputs;
-        const platform = PLATFORM[r.type];
+        const platform = PLATFORM_LIMITS[r.type]?.readiness;
         if (platform) {
             push(r, platform.kind, "ipv4-only", { kind: "platform-limit", detail: platform.detail }, platform.kind === "endpoint", false);
             continue;

@@ -15,23 +15,12 @@ import * as ec2 from "@pulumi/aws/ec2";
 import * as network from "@pulumi/azure-native/network";
 import { PolicyResource, ReportViolation, ResourceValidationPolicy, StackValidationPolicy, validateResourceOfType } from "@pulumi/policy";
 import { asArray, azureNameMatches, checkKnown, IPV4_ONLY_TAG, isIpv6Cidr, isTrue, label, peek, prefixLength, PropsOf, reportCannotCheck, resolveReference, tagsOf, UNKNOWN } from "./lib";
+import { PLATFORM_LIMITS } from "./platform";
 import { firewallKey, InboundRule, internetInboundRules, portText, RULE_TYPES, uncovered } from "./rules";
 
 export const AZURE_VNET = "azure-native:network:VirtualNetwork";
 export const AZURE_SUBNET = "azure-native:network:Subnet";
 export const AZURE_HUB_CONNECTION = "azure-native:network:HubVirtualNetworkConnection";
-
-/** Types that are IPv4-only by platform limit, with the reason. */
-export const PLATFORM_IPV4_ONLY: Readonly<Record<string, string>> = {
-    "azure-native:network:VirtualWan": "Virtual WAN is IPv4-only (platform limit: Azure Virtual WAN does not support IPv6 in hubs, gateways or site-to-site VPN)",
-    "azure-native:network:VirtualHub": "Virtual WAN hubs are IPv4-only (platform limit: the hub address prefix and hub routing are IPv4)",
-    "azure-native:network:VpnGateway": "Virtual WAN site-to-site VPN gateways are IPv4-only (platform limit)",
-    "azure-native:network:VpnSite": "Virtual WAN VPN sites connect over IPv4 (platform limit); branch LANs keep their IPv6 local",
-    "azure-native:network:VpnConnection": "Virtual WAN VPN connections are IPv4-only (platform limit)",
-    "azure-native:network:P2sVpnGateway": "Virtual WAN point-to-site gateways are IPv4-only (platform limit)",
-    "azure-native:network:ExpressRouteGateway": "Virtual WAN ExpressRoute gateways are IPv4-only (platform limit)",
-    "azure-native:network:HubVirtualNetworkConnection": "Virtual WAN hub connections carry IPv4 only (platform limit)",
-};
 
 // ---------------------------------------------------------------------------
 
@@ -109,7 +98,7 @@ export const vnetIpv6: ResourceValidationPolicy = {
     description: "Every Azure VNet (and its inline subnets) has an IPv6 range; Virtual WAN hubs and gateways are exempt by type (IPv4-only platform), and a tagged hub-attached VNet is left to ipv6-exemption-verified.",
     enforcementLevel: "mandatory",
     validateResource: (args, report) => {
-        const exemptReason = PLATFORM_IPV4_ONLY[args.type];
+        const exemptReason = PLATFORM_LIMITS[args.type]?.exemptReason;
         if (exemptReason) args.notApplicable(exemptReason);
         if (args.type !== AZURE_VNET) return;
         const vnet = args.props as VnetProps;

@@ -40,8 +40,12 @@ export const CANNOT_CHECK_YET = "cannot check yet:";
  * server (and the offline engine) accept with a per-violation level.
  */
 export function reportCannotCheck(report: ReportViolation, message: string, urn?: string): void {
-    const text = message.startsWith(CANNOT_CHECK_YET) ? message : `${CANNOT_CHECK_YET} ${message}`;
-    (report as unknown as (info: { message: string; urn?: string; enforcementLevel: "advisory" }) => void)({ message: text, urn, enforcementLevel: "advisory" });
+    reportAdvisory(report, message.startsWith(CANNOT_CHECK_YET) ? message : `${CANNOT_CHECK_YET} ${message}`, urn);
+}
+
+/** Reports an advisory finding whatever the policy's own enforcement level (the object form of reportViolation). */
+export function reportAdvisory(report: ReportViolation, message: string, urn?: string): void {
+    (report as unknown as (info: { message: string; urn?: string; enforcementLevel: "advisory" }) => void)({ message, urn, enforcementLevel: "advisory" });
 }
 
 /**
@@ -110,10 +114,6 @@ export function isIpv6Cidr(cidr: unknown): cidr is string {
     return typeof cidr === "string" && cidr.includes(":") && prefixLength(cidr) !== undefined;
 }
 
-export function isIpv4Cidr(cidr: unknown): cidr is string {
-    return typeof cidr === "string" && /^\d{1,3}(\.\d{1,3}){3}\/\d{1,2}$/.test(cidr.trim());
-}
-
 /** Tags as a plain record (absent → empty). */
 export function tagsOf(props: Record<string, unknown>): Record<string, string> {
     const tags = props.tags;
@@ -125,8 +125,7 @@ export function label(resource: { type: string; name: string }): string {
     return `${resource.type.split(":").pop()} "${resource.name}"`;
 }
 
-/** The tag that marks an Azure VNet as IPv4-only on purpose; its value is the reason. */
-export const IPV4_ONLY_TAG = "landing-zone:ipv4-only-reason";
+export { IPV4_ONLY_TAG } from "./platform";
 
 /**
  * Finds which of `candidates` a reference points at: by the engine's

@@ -256,6 +256,8 @@ export async function runPoliciesOffline(resources: readonly OfflineResource[], 
 
     // One engine-shaped copy of each resource's props, shared by every policy (policies only read).
     const props = resources.map((r) => unknownCheckingProxy(toEngineValue(r.inputs) as Record<string, unknown>));
+    // Built once, on the first stack policy, and shared by all of them.
+    let stackResources: PolicyResource[] | undefined;
 
     const collector = (policy: string, level: "mandatory" | "advisory", defaultUrn: string | null, forceUrn: boolean): Collector => (message, urn) => {
         const info = typeof message === "object" && message !== null ? (message as { message?: string; urn?: string; enforcementLevel?: EnforcementLevel }) : { message: String(message ?? "") };
@@ -331,7 +333,7 @@ export async function runPoliciesOffline(resources: readonly OfflineResource[], 
         if (validateStack) {
             const report = collector(policy.name, reportLevel, null, false);
             const args: StackValidationArgs = {
-                resources: policyResources(resources, props),
+                resources: (stackResources ??= policyResources(resources, props)),
                 stackTags,
                 getConfig,
                 notApplicable,

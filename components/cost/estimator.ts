@@ -286,9 +286,9 @@ const ebsVolumeRule: Rule = (ctx) => {
 /** The failover handler's environment names the data volume it creates at run time. */
 function runtimeDataVolume(fn: ResourceLike): { sizeGiB: number; volumeType: string; typeAssumed: boolean } | undefined {
     const vars = record(record(fn.inputs.environment).variables);
-    const size = num(vars.DATA_VOLUME_SIZE_GIB);
+    const size = num(vars[FAILOVER_ENV.volumeSizeGiB]);
     if (size === undefined) return undefined;
-    const type = str(vars.DATA_VOLUME_TYPE);
+    const type = str(vars[FAILOVER_ENV.volumeType]);
     return { sizeGiB: size, volumeType: type ?? "gp3", typeAssumed: type === undefined };
 }
 

@@ -7,14 +7,9 @@
  * program would differ, then judged by the same policies.
  */
 import { strict as assert } from "assert";
-import * as path from "path";
 import { runPoliciesOffline } from "../../policy/offline";
 import { main } from "../../stacks/plan-cli";
-import { runPlan } from "../../stacks/plan/run";
-import { readStackFile } from "../../stacks/plan/stack-file";
-import { captureOutput, editedStackFile } from "../helpers/stacks";
-
-const root = path.join(__dirname, "..", "..");
+import { captureOutput, editedStackFile, planOfStack } from "../helpers/stacks";
 
 async function planJson(stack: string, file: string): Promise<{ code: number; doc: any; stderr: string }> {
     const { result, stdout, stderr } = await captureOutput(() => main(["--stack", stack, "--config", file, "--json"]));
@@ -78,9 +73,24 @@ describe("bad stacks fail the named policy through the offline plan", function (
     });
 
     describe("what the config cannot express, judged by the same policies", () => {
+        it("an IPv4-only subnet fails ipv6-subnet-64", async () => {
+            const result = { run: await planOfStack("dev") };
+            const subnet = result.run.resources.find((r) => r.type === "aws:ec2/subnet:Subnet")!;
+            const resources = result.run.resources.map((r) => {
+                if (r !== subnet) return r;
+                const { ipv6CidrBlock: _v6, assignIpv6AddressOnCreation: _assign, ...inputs } = r.inputs;
+                return { ...r, inputs };
+            });
+            const before = await runPoliciesOffline(result.run.resources, { env: "dev" });
+            assert.ok(!before.violations.some((v) => v.policy === "ipv6-subnet-64" && v.level === "mandatory"), "the real subnets are dual-stack");
+            const after = await runPoliciesOffline(resources, { env: "dev" });
+            const v = after.violations.filter((x) => x.policy === "ipv6-subnet-64" && x.level === "mandatory");
+            assert.deepEqual([...new Set(v.map((x) => x.resource))], [subnet.urn]);
+            assert.ok(v.some((x) => /has no IPv6 block/.test(x.message)), JSON.stringify(v));
+        });
+
         it("IMDSv1 on the launch template fails security-imdsv2", async () => {
-            const result = await runPlan("dev", readStackFile(path.join(root, "Pulumi.dev.yaml")));
-            assert.ok(result.ok);
+            const result = { run: await planOfStack("dev") };
             const resources = result.run.resources.map((r) =>
                 r.type === "aws:ec2/launchTemplate:LaunchTemplate"
                     ? { ...r, inputs: { ...r.inputs, metadataOptions: { ...(r.inputs.metadataOptions as object), httpTokens: "optional" } } }
@@ -93,8 +103,7 @@ describe("bad stacks fail the named policy through the offline plan", function (
         });
 
         it("a secret pre-shared key shorter than 20 characters fails security-vpn-ipsec", async () => {
-            const result = await runPlan("dev", readStackFile(path.join(root, "Pulumi.dev.yaml")));
-            assert.ok(result.ok);
+            const result = { run: await planOfStack("dev") };
             const connection = result.run.resources.find((r) => r.type === "azure-native:network:VpnConnection")!;
             assert.equal((connection.inputs.vpnLinkConnections as any[])[0].sharedKey, "[secret]", "the plan never shows the key");
             const lengths = (n: number) => (r: any, p: string) => (r.urn === connection.urn && p.endsWith("sharedKey") ? n : r.secretLengths?.[p]);

@@ -48,15 +48,17 @@ const SECRET = (value: string) => ({ "4dabf18193072939515e22adb298388d": "1b4706
     };
     const diagnostics = (response: any) =>
         response.getDiagnosticsList().map((d: any) => ({ policy: d.getPolicyname(), level: d.getEnforcementlevel() === 1 ? "mandatory" : "advisory", message: d.getMessage() as string }));
-    const analyze = async (type: string, name: string, props: object) => {
-        const req = new pb.AnalyzeRequest();
-        req.setType(type);
-        req.setName(name);
-        req.setUrn(`urn:pulumi:dev::landing-zone::${type}::${name}`);
-        req.setProperties(struct.Struct.fromJavaScript(props));
-        req.setOptions(options());
-        return diagnostics(await call("analyze", req));
+    /** Fills an AnalyzeRequest or an AnalyzerResource (same setters) the way the engine does. */
+    const fill = <T>(target: T, type: string, name: string, props: object): T => {
+        const t = target as any;
+        t.setType(type);
+        t.setName(name);
+        t.setUrn(`urn:pulumi:dev::landing-zone::${type}::${name}`);
+        t.setProperties(struct.Struct.fromJavaScript(props));
+        t.setOptions(options());
+        return target;
     };
+    const analyze = async (type: string, name: string, props: object) => diagnostics(await call("analyze", fill(new pb.AnalyzeRequest(), type, name, props)));
 
     it("reports a mandatory IPv6 violation with the policy's description and the fix", async () => {
         const d = await analyze("aws:ec2/vpc:Vpc", "v4", { cidrBlock: "10.0.0.0/16" });
@@ -80,15 +82,7 @@ const SECRET = (value: string) => ({ "4dabf18193072939515e22adb298388d": "1b4706
 
     it("runs stack policies, with per-violation advisory levels for unknown references", async () => {
         const req = new pb.AnalyzeStackRequest();
-        const resource = (type: string, name: string, props: object) => {
-            const r = new pb.AnalyzerResource();
-            r.setType(type);
-            r.setName(name);
-            r.setUrn(`urn:pulumi:dev::landing-zone::${type}::${name}`);
-            r.setProperties(struct.Struct.fromJavaScript(props));
-            r.setOptions(options());
-            return r;
-        };
+        const resource = (type: string, name: string, props: object) => fill(new pb.AnalyzerResource(), type, name, props);
         req.setResourcesList([
             resource("azure-native:network:VirtualNetwork", "spoke", { addressSpace: { addressPrefixes: ["10.21.0.0/16"] }, tags: { "landing-zone:ipv4-only-reason": "platform limit: Virtual WAN" }, name: "spoke1a2b3c4d" }),
             resource("azure-native:network:HubVirtualNetworkConnection", "conn", { remoteVirtualNetwork: { id: UNKNOWN } }),

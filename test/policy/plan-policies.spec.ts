@@ -3,28 +3,18 @@
  * the real stack configs, and against deliberately bad variants of them.
  */
 import { strict as assert } from "assert";
-import * as fs from "fs";
-import * as os from "os";
-import * as path from "path";
-import * as YAML from "yaml";
 import { useCostEstimator } from "../../policy/cost-adapter";
 import { ipv6Readiness } from "../../policy/ipv6-readiness";
 import { OfflinePolicyResult, runPoliciesOffline } from "../../policy/offline";
 import { PlannedResource, runPlan } from "../../stacks/plan/run";
 import { readStackFile } from "../../stacks/plan/stack-file";
+import { editedStackFile, planOfStack } from "../helpers/stacks";
 import { mandatory } from "./helpers";
 
-const root = path.join(__dirname, "..", "..");
-
-async function plan(env: string, edit?: (config: Record<string, any>) => void): Promise<PlannedResource[]> {
-    let file = path.join(root, `Pulumi.${env}.yaml`);
-    if (edit) {
-        const doc = YAML.parse(fs.readFileSync(file, "utf8"));
-        edit(doc.config);
-        file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "lz-policy-plan-")), `Pulumi.${env}.yaml`);
-        fs.writeFileSync(file, YAML.stringify(doc));
-    }
-    const result = await runPlan(env, readStackFile(file));
+/** The real stack's resources (shared plan), or those of a copy with `edit` applied to its config. */
+async function plan(env: "dev" | "prod", edit?: (config: Record<string, any>) => void): Promise<PlannedResource[]> {
+    if (!edit) return (await planOfStack(env)).resources;
+    const result = await runPlan(env, readStackFile(editedStackFile(env, edit)));
     if (!result.ok) throw new Error(result.problems.join("\n"));
     return result.run.resources;
 }
@@ -35,7 +25,7 @@ describe("policies on the planned program", function () {
     this.timeout(60000);
     afterEach(() => useCostEstimator(undefined));
 
-    for (const env of ["dev", "prod"]) {
+    for (const env of ["dev", "prod"] as const) {
         it(`${env}: passes every mandatory policy (the spoke's IPv4-only exemption needs the hub connection)`, async () => {
             const resources = await plan(env);
             const result = await runPoliciesOffline(resources, { env });
