@@ -227,7 +227,7 @@ export function buildWan(
         awsAsn: crossCloudVpn.amazonSideAsn,
         tunnels: crossCloudVpn.tunnels,
         ipsec: config.wan.ipsec,
-        ...(config.wan.type === "Standard" ? { defaultRouteTableId: pulumi.interpolate`${hub.virtualHubId}/hubRouteTables/defaultRouteTable` } : {}),
+        ...(hub.defaultRouteTableId ? { defaultRouteTableId: hub.defaultRouteTableId } : {}),
         after: [hub.lastGatewayWrite],
         tags,
     }, azureOpts);

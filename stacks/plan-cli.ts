@@ -1,5 +1,6 @@
 /**
- * `npm run plan -- [--stack dev] [--config FILE] [--json]`
+ * `npm run plan -- [--stack dev] [--config FILE] [--json]` (started by
+ * stacks/plan/launch.js, which bundles this file and exits with `main`'s status).
  *
  * Evaluates the real program offline under Pulumi mocks with a stack's
  * config and prints the report (or the JSON document with --json).
@@ -104,14 +105,4 @@ function policyEnvironment(environment: string, profile: "budget" | "production"
     const dir = path.join(__dirname, "..", "policy", "config");
     if (fs.existsSync(path.join(dir, `${environment}.json`))) return environment;
     return profile === "production" ? "prod" : "dev";
-}
-
-if (require.main === module) {
-    main(process.argv.slice(2)).then(
-        (code) => process.stdout.write("", () => process.exit(code)),
-        (err) => {
-            process.stderr.write(`plan failed: ${(err as Error).stack ?? err}\n`);
-            process.exit(3);
-        },
-    );
 }

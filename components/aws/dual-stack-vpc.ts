@@ -115,10 +115,9 @@ export class DualStackVpc extends pulumi.ComponentResource {
                     }
                 }
             }
-            this.subnets[tier].forEach((subnet, i) => {
-                const az = args.subnets.filter((s) => s.tier === tier)[i].availabilityZone;
-                new ec2.RouteTableAssociation(`${name}-${tier}-${az}-rta`, { subnetId: subnet.id, routeTableId: table.id }, parent);
-            });
+            for (const [az, subnetId] of Object.entries(this.subnetIds[tier])) {
+                new ec2.RouteTableAssociation(`${name}-${tier}-${az}-rta`, { subnetId, routeTableId: table.id }, parent);
+            }
         }
 
         this.vpcId = vpc.id;

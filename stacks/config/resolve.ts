@@ -53,7 +53,7 @@ export type ResolveResult = { ok: true; config: LandingZoneConfig } | { ok: fals
 export function resolveConfig(raw: Record<string, unknown>): ResolveResult {
     const parsed = rootSchema.safeParse(raw);
     if (!parsed.success) {
-        return { ok: false, problems: parsed.error.issues.flatMap(formatIssue) };
+        return { ok: false, problems: parsed.error.issues.flatMap((issue) => formatIssue(issue, raw)) };
     }
     const value = parsed.data;
     const profile: Profile = value.profile ?? (/^prod(uction)?$/.test(value.environment) ? "production" : "budget");
@@ -220,7 +220,7 @@ export function addressingInputOf(config: Pick<RawLandingZoneConfig, "aws" | "az
     };
 }
 
-function formatIssue(issue: z.core.$ZodIssue): string[] {
+function formatIssue(issue: z.core.$ZodIssue, raw: Record<string, unknown>): string[] {
     const path = pathOf(issue.path);
     const at = path ? `${NAMESPACE}:${path}` : `${NAMESPACE}`;
     if (issue.code === "unrecognized_keys") {
@@ -235,10 +235,15 @@ function formatIssue(issue: z.core.$ZodIssue): string[] {
     if (issue.code === "invalid_type" && issue.expected === "int") {
         return [`${at}: must be an integer`];
     }
-    if (issue.code === "invalid_type" && issue.input === undefined) {
+    // zod leaves `input` out of its issues, so look the value up: absent is "required", present is the wrong type.
+    if (issue.code === "invalid_type" && valueAt(raw, issue.path) === undefined) {
         return [`${at}: is required`];
     }
     return [`${at}: ${issue.message}`];
+}
+
+function valueAt(root: unknown, path: PropertyKey[]): unknown {
+    return path.reduce<unknown>((value, part) => (value !== null && typeof value === "object" ? (value as Record<PropertyKey, unknown>)[part] : undefined), root);
 }
 
 function pathOf(path: PropertyKey[]): string {
@@ -374,6 +379,9 @@ function resolveServer(
         if (ruleNames.has(rule.name)) problems.push(`${key(`ingress[${i}].name`)}: "${rule.name}" is used twice`);
         ruleNames.add(rule.name);
         const [from, to] = portRange(rule.ports);
+        // AWS refuses two identical permissions (InvalidPermission.Duplicate); say so here, not at deploy.
+        const clash = raw.ingress.findIndex((other, j) => j < i && other.protocol === rule.protocol && portRange(other.ports)[0] <= to && from <= portRange(other.ports)[1]);
+        if (clash >= 0) problems.push(`${key(`ingress[${i}].ports`)}: ${rule.ports} overlaps ${raw.ingress[clash].ports} of ingress[${clash}] ("${raw.ingress[clash].name}"); merge the rules`);
         if (from < 1 || to > 65535 || from > to) {
             problems.push(`${key(`ingress[${i}].ports`)}: ${rule.ports} is not a port range within 1–65535`);
         } else if (rule.protocol === "tcp" && from <= 22 && 22 <= to) {

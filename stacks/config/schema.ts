@@ -6,7 +6,7 @@
  * here are the same for every environment.
  */
 import { z } from "zod";
-import { isPublicUnicastIpv4 } from "../../components/addressing";
+import { isPublicUnicastIpv4, parseIpv4Cidr } from "../../components/addressing";
 import { isInstanceTypeName } from "../../components/aws/server-instance-types";
 import { DLM_INTERVAL_HOURS } from "../../components/aws/server-settings";
 
@@ -108,7 +108,7 @@ export const siteSchema = z.strictObject({
     /** Dynamic routing with the hub. */
     bgp: z.strictObject({
         asn: z.number().int().min(1).max(4294967295).refine((asn) => ![65515, 65517, 65518, 65519, 65520].includes(asn), "is reserved by Azure (65515, 65517–65520)"),
-        peeringAddress: z.string().regex(/^\d{1,3}(\.\d{1,3}){3}$/, "must be an IPv4 address"),
+        peeringAddress: z.string().refine((address) => parseIpv4Cidr(`${address}/32`).ok, "must be an IPv4 address"),
     }).optional(),
     device: z.strictObject({ vendor: z.string().min(1), model: z.string().min(1) }).default({ vendor: "generic", model: "generic" }),
     linkSpeedMbps: z.number().int().min(1).max(10000).default(100),

@@ -47,7 +47,6 @@ export function buildPlanDocument(run: PlanRun, extra?: { cost?: PlanDocument["c
             .filter((r) => r.type === "aws:ec2/subnet:Subnet")
             .map((r) => [`${r.inputs.availabilityZone}/${(r.inputs.tags as Record<string, string> | undefined)?.["landing-zone:tier"]}`, r.inputs]),
     );
-    const vpc = run.resources.find((r) => r.type === "aws:ec2/vpc:Vpc");
     const plan = run.addressPlan;
     return {
         stack: run.stack,
@@ -59,7 +58,7 @@ export function buildPlanDocument(run: PlanRun, extra?: { cost?: PlanDocument["c
                 region: run.config.aws.region,
                 vpcIpv4Cidr: plan.aws.vpcIpv4Cidr,
                 vpcIpv6: plan.aws.vpcIpv6,
-                plannedVpcIpv6Block: (vpc && (run.outputs.aws as Record<string, unknown> | undefined)?.vpcIpv6CidrBlock as string) ?? null,
+                plannedVpcIpv6Block: ((run.outputs.aws as { vpcIpv6CidrBlock?: string } | undefined)?.vpcIpv6CidrBlock) ?? null,
                 subnets: plan.aws.subnets.map((s) => ({
                     tier: s.tier,
                     availabilityZone: s.availabilityZone,

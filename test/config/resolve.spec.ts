@@ -91,6 +91,12 @@ describe("config validation", () => {
         }
     });
 
+    it("rejects a BGP peering address that is not an IPv4 address", () => {
+        for (const address of ["999.1.1.1", "192.168.10", "fe80::1"]) {
+            expectProblem(problemsOf((r) => (r.sites[0].bgp = { asn: 65010, peeringAddress: address })), "sites[0].bgp.peeringAddress", /must be an IPv4 address/);
+        }
+    });
+
     it("rejects two sites with one public IP", () => {
         expectProblem(
             problemsOf((r) => r.sites.push({ ...r.sites[0], name: "branch-2", addressSpaces: ["192.168.11.0/24"] })),
@@ -115,6 +121,12 @@ describe("config validation", () => {
     it("names missing required keys", () => {
         expectProblem(problemsOf((r) => delete r.owner), "owner", /is required/);
         expectProblem(problemsOf((r) => delete r.aws.region), "aws.region", /is required/);
+    });
+
+    it("says a present value of the wrong type is the wrong type, not missing", () => {
+        const problems = problemsOf((r) => (r.aws.subnetPrefixLength = "24"));
+        expectProblem(problems, "aws.subnetPrefixLength", /expected number/);
+        assert.ok(!problems.some((p) => /is required/.test(p)), problems.join("\n"));
     });
 
     it("reports every problem at once, one line each", () => {

@@ -7,6 +7,7 @@ import * as os from "os";
 import * as path from "path";
 import * as YAML from "yaml";
 import { namespaceConfig } from "../../stacks/config/resolve";
+import { PlanRun, runPlan } from "../../stacks/plan/run";
 import { readStackFile } from "../../stacks/plan/stack-file";
 
 export const ROOT = path.join(__dirname, "..", "..");
@@ -40,4 +41,22 @@ export async function captureOutput<T>(fn: () => Promise<T>): Promise<{ result: 
         process.stdout.write = out;
         process.stderr.write = err;
     }
+}
+
+const plans = new Map<string, Promise<PlanRun>>();
+
+/**
+ * The offline plan of an unedited stack file, run once per test process and
+ * shared by every spec (a plan takes about a second; treat it as read-only).
+ */
+export function planOfStack(stack: "dev" | "prod"): Promise<PlanRun> {
+    let planned = plans.get(stack);
+    if (!planned) {
+        planned = runPlan(stack, readStackFile(path.join(ROOT, `Pulumi.${stack}.yaml`))).then((result) => {
+            if (!result.ok) throw new Error(`plan of ${stack} failed:\n${result.problems.join("\n")}`);
+            return result.run;
+        });
+        plans.set(stack, planned);
+    }
+    return planned;
 }

@@ -1,16 +1,11 @@
 import { strict as assert } from "assert";
-import * as path from "path";
-import { runPlan } from "../../stacks/plan/run";
-import { readStackFile } from "../../stacks/plan/stack-file";
-import { ROOT } from "../helpers/stacks";
+import { planOfStack } from "../helpers/stacks";
 
 describe("landing-zone composition", function () {
     this.timeout(30000);
 
     it("uses explicit providers with region, location and default tags from the stack config", async () => {
-        const result = await runPlan("prod", readStackFile(path.join(ROOT, "Pulumi.prod.yaml")));
-        assert.ok(result.ok);
-        const { resources } = result.run;
+        const { resources } = await planOfStack("prod");
         const expected = { environment: "prod", owner: "platform-team@example.org", "cost-centre": "IT-1001" };
 
         const awsProviders = resources.filter((r) => r.type === "pulumi:providers:aws");

@@ -1,12 +1,9 @@
 import { strict as assert } from "assert";
 import { spawnSync } from "child_process";
-import * as fs from "fs";
-import * as os from "os";
 import * as path from "path";
-import * as YAML from "yaml";
 import { main } from "../../stacks/plan-cli";
 import { secretPlaceholder } from "../../stacks/plan/stack-file";
-import { captureOutput } from "../helpers/stacks";
+import { captureOutput, editedStackFile } from "../helpers/stacks";
 
 const root = path.join(__dirname, "..", "..");
 
@@ -14,12 +11,6 @@ const root = path.join(__dirname, "..", "..");
 async function plan(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
     const { result, stdout, stderr } = await captureOutput(() => main(args));
     return { code: result, stdout, stderr };
-}
-
-function tempStackFile(edit: (text: string) => string): string {
-    const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "lz-plan-")), "Pulumi.test.yaml");
-    fs.writeFileSync(file, edit(fs.readFileSync(path.join(root, "Pulumi.dev.yaml"), "utf8")));
-    return file;
 }
 
 describe("offline plan", () => {
@@ -64,14 +55,17 @@ describe("offline plan", () => {
     });
 
     it("plans any stack file given with --config", async () => {
-        const file = tempStackFile((t) => t.replace("vpcCidr: 10.10.0.0/16", "vpcCidr: 10.11.0.0/16"));
+        const file = editedStackFile("dev", (c) => (c["landing-zone:aws"].vpcCidr = "10.11.0.0/16"));
         const { code, stdout } = await plan(["--config", file, "--json"]);
         assert.equal(code, 0);
         assert.equal(JSON.parse(stdout).addressing.aws.vpcIpv4Cidr, "10.11.0.0/16");
     });
 
     it("exits 2 with one line per problem, naming the key, for an invalid config", async () => {
-        const file = tempStackFile((t) => t.replace("vpcCidr: 10.10.0.0/16", "vpcCidr: 10.10.0.0/22").replace("hubPrefix: 10.100.0.0/23", "hubPrefix: 10.100.0.0/25"));
+        const file = editedStackFile("dev", (c) => {
+            c["landing-zone:aws"].vpcCidr = "10.10.0.0/22";
+            c["landing-zone:wan"].hubPrefix = "10.100.0.0/25";
+        });
         const { code, stdout, stderr } = await plan(["--config", file]);
         assert.equal(code, 2);
         assert.equal(stdout, "");
@@ -88,11 +82,7 @@ describe("offline plan", () => {
 
     it("never prints secret values from the stack file", async () => {
         const ciphertext = "v1:Zm9vYmFyYmF6:c2VjcmV0LWNpcGhlcnRleHQtdGhhdC1tdXN0LW5vdC1sZWFr";
-        const file = tempStackFile((t) => {
-            const doc = YAML.parse(t);
-            doc.config["landing-zone:vpnPreSharedKeys"] = { "head-office": { secure: ciphertext } };
-            return YAML.stringify(doc);
-        });
+        const file = editedStackFile("dev", (c) => (c["landing-zone:vpnPreSharedKeys"] = { "head-office": { secure: ciphertext } }));
         for (const args of [["--config", file, "--json"], ["--config", file]]) {
             const { code, stdout, stderr } = await plan(args);
             assert.ok(code === 0 || code === 1, stderr);

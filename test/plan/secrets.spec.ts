@@ -1,13 +1,8 @@
 import { strict as assert } from "assert";
-import * as fs from "fs";
-import * as os from "os";
-import * as path from "path";
-import * as YAML from "yaml";
 import { main } from "../../stacks/plan-cli";
 import { PassphraseCrypter, PassphraseError } from "../../stacks/plan/passphrase";
 import { readStackFile, secretPlaceholder, StackFileError } from "../../stacks/plan/stack-file";
-
-const root = path.join(__dirname, "..", "..");
+import { editedStackFile } from "../helpers/stacks";
 const PASSPHRASE = "correct horse battery staple";
 const PSK = "Xk8#p2LqT7vN4wZr9sDfGh";
 
@@ -15,12 +10,10 @@ describe("stack secrets (passphrase provider)", function () {
     this.timeout(20000);
     // One real 1,000,000-iteration key derivation, shared by the tests.
     const crypter = PassphraseCrypter.create(PASSPHRASE);
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "lz-secrets-"));
-    const file = path.join(dir, "Pulumi.sec.yaml");
-    const doc = YAML.parse(fs.readFileSync(path.join(root, "Pulumi.dev.yaml"), "utf8"));
-    doc.encryptionsalt = crypter.encryptionSalt;
-    doc.config["landing-zone:vpnPreSharedKeys"] = { "head-office": { secure: crypter.encrypt(PSK) } };
-    fs.writeFileSync(file, YAML.stringify(doc));
+    const file = editedStackFile("dev", (config, document) => {
+        document.encryptionsalt = crypter.encryptionSalt;
+        config["landing-zone:vpnPreSharedKeys"] = { "head-office": { secure: crypter.encrypt(PSK) } };
+    });
 
     it("round-trips values in Pulumi's format and rejects a wrong passphrase", () => {
         const reopened = PassphraseCrypter.open(PASSPHRASE, crypter.encryptionSalt);
