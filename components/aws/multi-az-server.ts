@@ -156,8 +156,8 @@ export class MultiAzServer extends pulumi.ComponentResource {
                 snapshotWaitTimeoutSeconds: args.failover.snapshotWaitTimeoutSeconds,
                 volumeWaitTimeoutSeconds: args.failover.volumeWaitTimeoutSeconds,
                 heartbeatTimeoutSeconds: heartbeat,
-                restoreAfterUnreachableSeconds: DEFAULTS.restoreAfterUnreachableSeconds,
-                quiesceWaitSeconds: DEFAULTS.quiesceWaitSeconds,
+                restoreAfterUnreachableSeconds: args.failover.restoreAfterUnreachableMinutes * 60,
+                quiesceWaitSeconds: args.failover.quiesceWaitSeconds,
             }));
         const handler = new lambda.Function(`${name}-failover`, {
             name: functionName,

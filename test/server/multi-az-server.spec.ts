@@ -112,7 +112,11 @@ describe("MultiAzServer", () => {
     });
 
     it("the Lambda: arm64 Node.js, 900 s, the bundled handler, and an environment the handler's own parser accepts", async () => {
-        const { one, server } = await buildServer({ elasticIp: true, dns: { hostedZoneId: "Z123EXAMPLE", recordName: "app.example.org", ttl: 30 } });
+        const { one, server } = await buildServer({
+            elasticIp: true,
+            dns: { hostedZoneId: "Z123EXAMPLE", recordName: "app.example.org", ttl: 30 },
+            failover: { ...serverArgs().failover, restoreAfterUnreachableMinutes: 45, quiesceWaitSeconds: 90 },
+        });
         const fn = one(TYPES.lambda).inputs;
         assert.match(fn.runtime, /^nodejs(20|22)\.x$/);
         assert.deepEqual(fn.architectures, ["arm64"]);
@@ -137,6 +141,10 @@ describe("MultiAzServer", () => {
         assert.equal(settings.volumeWaitTimeoutSeconds, 300);
         assert.equal(settings.supersededVolumeRetention, 1);
         assert.equal(settings.handlerSnapshotRetention, 3);
+        // The restore window (config minutes, handler seconds) and the quiesce wait come from the settings.
+        assert.equal(settings.restoreAfterUnreachableSeconds, 45 * 60);
+        assert.equal(settings.quiesceWaitSeconds, 90);
+        assert.equal(settings.heartbeatTimeoutSeconds, server.recovery.lifecycleHeartbeatSeconds);
         // Every variable set is one the contract knows.
         const known = new Set<string>(Object.values(ENV));
         for (const name of Object.keys(env)) assert.ok(known.has(name), `${name} is not in the contract`);
