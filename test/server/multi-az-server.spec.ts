@@ -88,13 +88,16 @@ describe("MultiAzServer", () => {
         assert.equal(dist.onDemandAllocationStrategy, "prioritized");
     });
 
-    it("the instance profile carries AmazonSSMManagedInstanceCore and nothing else", async () => {
+    it("the instance profile carries AmazonSSMManagedInstanceCore and only the quiesce-tag policy besides", async () => {
         const { resources } = await buildServer();
         const instanceRole = ofType(resources, TYPES.role).find((r) => JSON.parse(r.inputs.assumeRolePolicy).Statement[0].Principal.Service === "ec2.amazonaws.com")!;
         const roleName = instanceRole.name; // the mocks name roles after the resource
         const attached = ofType(resources, TYPES.attachment).filter((a) => a.inputs.role === roleName).map((a) => a.inputs.policyArn);
         assert.deepEqual(attached, ["arn:aws:iam::aws:policy/AmazonSSMManagedInstanceCore"]);
-        assert.equal(ofType(resources, TYPES.rolePolicy).filter((p) => p.inputs.role === roleName).length, 0);
+        const inline = ofType(resources, TYPES.rolePolicy).filter((p) => p.inputs.role === roleName);
+        assert.equal(inline.length, 1);
+        const statements = JSON.parse(inline[0].inputs.policy).Statement;
+        assert.deepEqual(statements.map((st: { Action: string[] }) => st.Action), [["ec2:CreateTags"]]);
     });
 
     it("lifecycle hooks: launching abandons by default and waits as long as the handler can take; terminating continues", async () => {
