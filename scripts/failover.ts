@@ -9,8 +9,9 @@
  *       handler's evidence that an AZ cannot serve a copy, an accepted loss)
  *       and its snapshots, found by the tag `landing-zone:tier`.
  *   accept-data-loss --tier <tier> --volume vol-… [--yes]
- *       prints what would be lost (the writes to the live copy after its
- *       newest completed snapshot), then, with --yes, tags the volume
+ *       prints what would be lost (the writes to the live copy after the
+ *       snapshot the handler would restore: the newest completed one in its
+ *       lineage), then, with --yes, tags the volume
  *       `landing-zone:accept-data-loss=<ISO time>`: the handler's next launch
  *       restores that snapshot at once instead of waiting out the window.
  *       The volume itself is kept.
@@ -28,6 +29,8 @@ import {
     Volume,
 } from "@aws-sdk/client-ec2";
 import { ROLE_DATA, TAG, VOLUME_STATE } from "../components/aws/failover/contract";
+// The handler's own inventory rules, so "what will be restored" is the handler's choice, not a guess.
+import { restoreCandidate, tierFilters, toDataSnapshot, toDataVolume } from "../components/aws/failover/inventory";
 
 export const USAGE = `Usage: npm run failover -- <subcommand> [options]
 
@@ -139,8 +142,8 @@ export async function runFailoverCommand(argv: readonly string[], io: OperatorIo
 
 async function status(ec2: EC2Client, tier: string, region: string, io: OperatorIo): Promise<void> {
     const [volumes, snapshots] = await Promise.all([
-        describeVolumes(ec2, [{ Name: `tag:${TAG.tier}`, Values: [tier] }, { Name: `tag:${TAG.role}`, Values: [ROLE_DATA] }]),
-        describeSnapshots(ec2, [{ Name: `tag:${TAG.tier}`, Values: [tier] }]),
+        describeVolumes(ec2, tierFilters(tier)),
+        describeSnapshots(ec2, tierFilters(tier)),
     ]);
     if (volumes.length === 0 && snapshots.length === 0) {
         io.out(`No data volumes or snapshots tagged ${TAG.tier}=${tier} in ${region}.`);
@@ -218,26 +221,22 @@ async function acceptDataLoss(
         return 0;
     }
 
-    // What the handler would restore: the newest completed snapshot of this volume, else the one it was made from.
-    const own = (await describeSnapshots(ec2, [{ Name: "volume-id", Values: [a.volumeId] }]))
-        .filter((s) => tagOf(s, TAG.tier) === a.tier)
-        .sort((x, y) => time(y.StartTime) - time(x.StartTime));
-    let restorePoint = own.find((s) => s.State === "completed");
-    let fromSource = false;
-    const sourceId = tagOf(volume, TAG.sourceSnapshotId);
-    if (restorePoint === undefined && sourceId !== undefined) {
-        const source = await describeSnapshots(ec2, [{ Name: "snapshot-id", Values: [sourceId] }]);
-        restorePoint = source.find((s) => s.State === "completed");
-        fromSource = restorePoint !== undefined;
-    }
+    // What the handler will restore: its own choice (the newest completed snapshot in this copy's lineage).
+    const [tierVolumes, tierSnapshots] = await Promise.all([
+        describeVolumes(ec2, tierFilters(a.tier)),
+        describeSnapshots(ec2, tierFilters(a.tier)),
+    ]);
+    const volumes = tierVolumes.map(toDataVolume);
+    const snapshots = tierSnapshots.map(toDataSnapshot);
+    const restorePoint = restoreCandidate(snapshots, volumes, toDataVolume(volume));
     if (restorePoint === undefined) {
         throw new OperatorError(
-            `volume ${a.volumeId} has no completed snapshot${sourceId ? `, and its source snapshot ${sourceId} is gone` : ""}: there is nothing older to restore, so accepting the loss would not bring the tier back; nothing changed`,
+            `volume ${a.volumeId} has no completed snapshot in its lineage (of it, or of the copies it was made from): there is nothing older to restore, so accepting the loss would not bring the tier back; nothing changed`,
             1,
         );
     }
     const now = io.now();
-    const since = restorePoint.StartTime ?? now;
+    const since = new Date(restorePoint.startTime);
     io.out(`Accepting data loss on ${a.volumeId}, the live copy of tier ${a.tier} in ${volume.AvailabilityZone}${tagOf(volume, TAG.sequence) ? ` (sequence ${tagOf(volume, TAG.sequence)})` : ""}:`);
     const evidenceSince = tagOf(volume, TAG.unreachableSince);
     io.out(
@@ -245,12 +244,11 @@ async function acceptDataLoss(
             ? `  the handler has seen its AZ unable to serve it since ${evidenceSince}: ${tagOf(volume, TAG.unreachableEvidence) ?? "(no detail)"}`
             : "  the handler has recorded no evidence that its AZ cannot serve it: make sure the AZ really is lost",
     );
-    io.out(
-        `  the handler will restore snapshot ${restorePoint.SnapshotId} (${fromSource ? "the snapshot this volume was made from" : `origin ${tagOf(restorePoint, TAG.origin) ?? "unknown"}`}, taken ${iso(since)}) into a new volume;`,
-    );
+    const of = restorePoint.volumeId === a.volumeId ? "of it" : `of ${restorePoint.volumeId}, an earlier copy in its lineage`;
+    io.out(`  the handler will restore snapshot ${restorePoint.id} (${of}, origin ${restorePoint.tags[TAG.origin] ?? "unknown"}, taken ${iso(since)}) into a new volume;`);
     io.out(`  every write to ${a.volumeId} after ${iso(since)} (${age(now.getTime() - since.getTime())} before now, and any until the restore) will be lost.`);
-    const pending = own.filter((s) => s.State === "pending" && time(s.StartTime) > time(since));
-    for (const s of pending) io.out(`  snapshot ${s.SnapshotId} of it, taken ${iso(s.StartTime)}, is still pending (${s.Progress ?? "?"}); if it completes first, less is lost.`);
+    const pending = snapshots.filter((s) => s.volumeId === a.volumeId && s.state === "pending" && s.startTime > restorePoint.startTime);
+    for (const s of pending) io.out(`  snapshot ${s.id} of it, taken ${iso(new Date(s.startTime))}, is still pending (${s.progress || "?"}); if it completes first, less is lost.`);
     io.out(`  ${a.volumeId} itself is kept: if its AZ comes back, its data is still there.`);
     if (!a.yes) {
         io.err("failover: nothing changed; run again with --yes to accept this loss");

@@ -20,6 +20,7 @@ const live: Volume = {
         [TAG.state]: "active",
         [TAG.sequence]: "3",
         [TAG.sourceSnapshotId]: "snap-0source",
+        [TAG.parentVolumeId]: "vol-0b0b",
         [TAG.unreachableSince]: "2026-03-01T11:20:00Z",
         [TAG.unreachableEvidence]: "holder i-0old running, volume impaired",
     }),
@@ -156,7 +157,7 @@ describe("operator command: npm run failover", () => {
         const r = await run(["accept-data-loss", "--tier", TIER, "--volume", "vol-0a11ce"]);
         assert.equal(r.code, 1);
         assert.deepEqual(r.err, ["failover: nothing changed; run again with --yes to accept this loss"]);
-        assert.match(r.out, /restore snapshot snap-0newest \(origin schedule, taken 2026-03-01T08:00:00Z\)/);
+        assert.match(r.out, /restore snapshot snap-0newest \(of it, origin schedule, taken 2026-03-01T08:00:00Z\)/);
         assert.match(r.out, /every write to vol-0a11ce after 2026-03-01T08:00:00Z \(4 h 0 min before now/);
         assert.match(r.out, /snapshot snap-0pending of it, taken 2026-03-01T11:00:00Z, is still pending/);
         assert.match(r.out, /seen its AZ unable to serve it since 2026-03-01T11:20:00Z: holder i-0old running/);
@@ -180,17 +181,19 @@ describe("operator command: npm run failover", () => {
         assert.equal(ec2.commandCalls(CreateTagsCommand).length, 0);
     });
 
-    it("without a completed snapshot of its own, names the snapshot the copy was made from; with neither, refuses", async () => {
-        const source = snap("snap-0source", "2026-02-27T23:50:00Z", "completed", { VolumeId: "vol-0b0b" });
-        world([live], [source, snap("snap-0pending", "2026-03-01T11:00:00Z", "pending")]);
+    it("without a completed snapshot of its own, names the handler's choice in its lineage; with none, refuses", async () => {
+        const source = snap("snap-0source", "2026-02-27T23:50:00Z", "completed", { VolumeId: "vol-0b0b", Tags: tags({ [TAG.tier]: TIER, [TAG.role]: "data", [TAG.origin]: "failover" }) });
+        // A newer snapshot of a copy outside the lineage (a fork, another parent) is never the restore point.
+        const fork = snap("snap-0fork", "2026-02-28T06:00:00Z", "completed", { VolumeId: "vol-0c0c" });
+        world([live, superseded], [source, fork, snap("snap-0pending", "2026-03-01T11:00:00Z", "pending")]);
         const r = await run(["accept-data-loss", "--tier", TIER, "--volume", "vol-0a11ce"]);
-        assert.match(r.out, /restore snapshot snap-0source \(the snapshot this volume was made from, taken 2026-02-27T23:50:00Z\)/);
+        assert.match(r.out, /restore snapshot snap-0source \(of vol-0b0b, an earlier copy in its lineage, origin failover, taken 2026-02-27T23:50:00Z\)/);
         assert.match(r.out, /after 2026-02-27T23:50:00Z \(36 h 10 min before now/);
         world([live], []);
         const none = await run(["accept-data-loss", "--tier", TIER, "--volume", "vol-0a11ce", "--yes"]);
         assert.equal(none.code, 1);
         assert.equal(none.err.length, 1);
-        assert.match(none.err[0], /^failover: volume vol-0a11ce has no completed snapshot, and its source snapshot snap-0source is gone: there is nothing older to restore/);
+        assert.match(none.err[0], /^failover: volume vol-0a11ce has no completed snapshot in its lineage .*: there is nothing older to restore/);
         assert.equal(ec2.commandCalls(CreateTagsCommand).length, 0);
     });
 
