@@ -93,7 +93,7 @@ export const monthlyCostCap: StackValidationPolicy = {
             report(
                 `Estimated ${usd(result.monthly)}/month is ${usd(result.monthly - cap)} over this environment's cap of ${usd(cap)}. Largest lines:\n${lines}\n` +
                 "Cut the largest lines (Spot, a smaller instance type, no NAT gateway, fewer VPN scale units, IPv6 instead of public IPv4) " +
-                "or, if the spend is intended, raise monthlyCapUsd in policy/config/<env>.json together with landing-zone:monthlyCostCapUsd.",
+                "or, if the spend is intended, raise monthlyCapUsd in policy/config/<stack>.json (the one place the cap is set).",
             );
         }
         if (unpriced.length > 0) {

@@ -9,10 +9,10 @@
 import { strict as assert } from "assert";
 import { runPoliciesOffline } from "../../policy/offline";
 import { main } from "../../stacks/plan-cli";
-import { captureOutput, editedStackFile, planOfStack } from "../helpers/stacks";
+import { captureOutput, editedPolicyConfig, editedStackFile, planOfStack } from "../helpers/stacks";
 
-async function planJson(stack: string, file: string): Promise<{ code: number; doc: any; stderr: string }> {
-    const { result, stdout, stderr } = await captureOutput(() => main(["--stack", stack, "--config", file, "--json"]));
+async function planJson(stack: string, file: string, extra: string[] = []): Promise<{ code: number; doc: any; stderr: string }> {
+    const { result, stdout, stderr } = await captureOutput(() => main(["--stack", stack, "--config", file, "--json", ...extra]));
     return { code: result, doc: stdout ? JSON.parse(stdout) : undefined, stderr };
 }
 
@@ -42,7 +42,8 @@ describe("bad stacks fail the named policy through the offline plan", function (
     });
 
     it("an over-cap prod fails cost-monthly-cap with the real estimate (exit 1)", async () => {
-        const { code, doc } = await planJson("prod", editedStackFile("prod", (c) => (c["landing-zone:monthlyCostCapUsd"] = 600)));
+        const policyConfig = editedPolicyConfig("prod", (p) => (p["cost-monthly-cap"].monthlyCapUsd = 600));
+        const { code, doc } = await planJson("prod", editedStackFile("prod", () => undefined), ["--policy-config", policyConfig]);
         assert.equal(code, 1);
         assert.ok(doc.cost.monthly > 600);
         const cap = doc.policies.violations.find((v: any) => v.policy === "cost-monthly-cap");
