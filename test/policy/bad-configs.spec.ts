@@ -52,6 +52,16 @@ describe("bad stacks fail the named policy through the offline plan", function (
         assert.match(cap.message, /VpnGateway/, "names the top cost lines");
     });
 
+    it("an Azure location the catalogue has no prices for fails cost-monthly-cap instead of shrinking the estimate (exit 1)", async () => {
+        // northeurope is a real location, just not in the price catalogue: the hub, gateway and connections are unpriced.
+        const { code, doc } = await planJson("dev", editedStackFile("dev", (c) => (c["landing-zone:azure"].location = "northeurope")));
+        assert.equal(code, 1);
+        assert.deepEqual([...new Set(mandatoryPolicies(doc))], ["cost-monthly-cap"]);
+        const cap = doc.policies.violations.find((v: any) => v.policy === "cost-monthly-cap" && v.level === "mandatory");
+        assert.match(cap.message, /cannot be proven: \d+ resource\(s\) have no price/);
+        assert.match(cap.message, /azure-native:network:VpnGateway "[^"]+" \(no catalogue price for [^)]* in northeurope\)/);
+    });
+
     it("SSH open to ::/0 fails security-no-open-admin-ports on both families (exit 1)", async () => {
         const { code, doc } = await planJson("dev", editedStackFile("dev", (c) => c["landing-zone:azure"].vnet.subnets[1].allowInbound = [{ name: "ssh", protocol: "Tcp", ports: 22 }]));
         assert.equal(code, 1);
