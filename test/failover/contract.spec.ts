@@ -132,6 +132,9 @@ describe("failover contract: settings", () => {
             handlerSnapshotRetention: fc.integer({ min: 1, max: 1000 }),
             snapshotWaitTimeoutSeconds: fc.integer({ min: 1, max: 900 }),
             volumeWaitTimeoutSeconds: fc.integer({ min: 1, max: 900 }),
+            heartbeatTimeoutSeconds: fc.integer({ min: 30, max: 7200 }),
+            restoreAfterUnreachableSeconds: fc.integer({ min: 0, max: 7 * 86400 }),
+            quiesceWaitSeconds: fc.integer({ min: 0, max: 600 }),
         });
         // (fast-check may build null-prototype objects; compare plain copies)
         fc.assert(
