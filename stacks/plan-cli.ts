@@ -12,6 +12,7 @@ import { estimateMonthlyCost } from "../components/cost";
 import { hasMandatory, loadPolicyConfig, PolicyConfigError, runPoliciesOffline } from "../policy/offline";
 import { ipv6Readiness } from "../policy/ipv6-readiness";
 import { buildPlanDocument, renderReport } from "./plan/report";
+import { replacementsByConfigKey } from "./plan/replacements";
 import { runPlan } from "./plan/run";
 import { readStackFile, StackFileError } from "./plan/stack-file";
 import { costCapFromFile, CostCapError, LEGACY_STACK_CAP_KEY, policyConfigPath, shownPath, stackCapDisagreement } from "./config/cost-cap";
@@ -107,6 +108,7 @@ export async function main(argv: string[]): Promise<number> {
         policies: { violations: policies.violations },
         ipv6: ipv6Readiness(run.resources),
         policyConfig: shownPath(cap.file),
+        replacements: replacementsByConfigKey(run.resources),
         cost: {
             currency: "USD",
             monthly: estimate.monthly,

@@ -4,6 +4,7 @@
  * policies, filled by their own modules).
  */
 import type { Ipv6Readiness } from "../../policy/ipv6-readiness";
+import { ConfigKeyReplacements, renderReplacements } from "./replacements";
 import { PlanRun, PlannedResource } from "./run";
 
 export interface CostItem { type: string; name: string; monthly: number; basis: string }
@@ -35,10 +36,12 @@ export interface PlanDocument {
     ipv6: unknown;
     /** The policy pack config the policies and the cap came from (policy/config/<stack>.json), as given to `--policy-pack-config`. */
     policyConfig?: string;
+    /** Per config key: what a change would replace, what it updates in place (stacks/plan/replacements.ts). */
+    replacements?: ConfigKeyReplacements[];
     outputs: Record<string, unknown>;
 }
 
-export function buildPlanDocument(run: PlanRun, extra?: { cost?: PlanDocument["cost"]; policies?: PlanDocument["policies"]; ipv6?: unknown; policyConfig?: string }): PlanDocument {
+export function buildPlanDocument(run: PlanRun, extra?: { cost?: PlanDocument["cost"]; policies?: PlanDocument["policies"]; ipv6?: unknown; policyConfig?: string; replacements?: ConfigKeyReplacements[] }): PlanDocument {
     const byUrn = new Map(run.resources.map((r) => [r.urn, r]));
     const parentName = (r: PlannedResource) => {
         const parent = r.parent ? byUrn.get(r.parent) : undefined;
@@ -81,6 +84,7 @@ export function buildPlanDocument(run: PlanRun, extra?: { cost?: PlanDocument["c
         policies: extra?.policies ?? { violations: [] },
         ipv6: extra?.ipv6 ?? null,
         ...(extra?.policyConfig !== undefined ? { policyConfig: extra.policyConfig } : {}),
+        ...(extra?.replacements !== undefined ? { replacements: extra.replacements } : {}),
         outputs: run.outputs,
     };
 }
@@ -125,6 +129,8 @@ export function renderReport(doc: PlanDocument): string {
     lines.push("");
     lines.push(...renderIpv6(doc.ipv6 as Ipv6Readiness | null));
     lines.push("");
+    const replacements = renderReplacements(doc.replacements ?? []);
+    if (replacements.length > 0) lines.push(...replacements, "");
     lines.push("Outputs:");
     for (const [key, value] of Object.entries(doc.outputs)) {
         if (key === "addressPlan" || key === "branchRouterSheets") continue;
