@@ -229,6 +229,8 @@ describe("WAN cross-cloud link in the prod plan", () => {
                 assert.deepStrictEqual(vpn.inputs[`tunnel${n}Phase1DhGroupNumbers`], [19]);
                 assert.deepStrictEqual(vpn.inputs[`tunnel${n}Phase2DhGroupNumbers`], [19]);
                 assert.strictEqual(vpn.inputs[`tunnel${n}Phase2LifetimeSeconds`], 3600);
+                // Microsoft's AWS guide: AWS starts the tunnels rather than waiting for Azure.
+                assert.strictEqual(vpn.inputs[`tunnel${n}StartupAction`], "start");
             }
         }
     });
