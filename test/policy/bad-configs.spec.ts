@@ -26,6 +26,7 @@ describe("bad stacks fail the named policy through the offline plan", function (
     it("an IPv4-only network without the platform reason fails ipv6-exemption-verified (exit 1)", async () => {
         // No hub: the spoke keeps its IPv4-only tag, but nothing attaches it to Virtual WAN.
         const { code, doc } = await planJson("dev", editedStackFile("dev", (c) => {
+            c["landing-zone:azure"].spoke = { ipv4Cidr: "10.21.0.0/16", subnets: [{ name: "private" }] };
             delete c["landing-zone:wan"];
             delete c["landing-zone:sites"];
             delete c["landing-zone:vpnPreSharedKeys"];
