@@ -6,7 +6,6 @@
  * diffing the inputs the engine would diff (ignoreChanges honoured).
  */
 import { strict as assert } from "assert";
-import * as path from "path";
 import { isKnownType, isReplaceOnChange, REPLACE_TABLE, replaceRuleFor, replacingPaths } from "../../components/replace";
 import { CONFIG_FEEDS, feedsOf } from "../../stacks/config/feeds";
 import { replacementsByConfigKey, renderReplacements } from "../../stacks/plan/replacements";
