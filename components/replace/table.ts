@@ -235,7 +235,7 @@ export const REPLACE_TABLE: readonly ReplaceEntry[] = [
     {
         type: "azure-native:network:VirtualHub",
         rules: [...r("resourceGroupName", "virtualHubName", "location"), ...refused("virtualWan", "addressPrefix")],
-        source: `${ARM}; Virtual WAN docs: a hub's address space cannot be changed once created, and a hub belongs to one WAN`,
+        source: `${ARM}; a hub belongs to one WAN, and its address space is chosen when it is created (Microsoft Learn, "About virtual hub settings"): both treated as needing a new hub, erring on the side of warning`,
     },
     {
         type: "azure-native:network:VpnGateway",
