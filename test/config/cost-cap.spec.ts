@@ -9,6 +9,8 @@ import * as path from "path";
 import { costCapFromFile, CostCapError, costCapOf, policyConfigPath, stackCapDisagreement } from "../../stacks/config/cost-cap";
 import { main } from "../../stacks/plan-cli";
 import { renderReport } from "../../stacks/plan/report";
+import { runPlan } from "../../stacks/plan/run";
+import { readStackFile } from "../../stacks/plan/stack-file";
 import { captureOutput, editedPolicyConfig, editedStackFile, ROOT } from "../helpers/stacks";
 
 async function plan(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
@@ -82,6 +84,11 @@ describe("one cost cap (stacks/config/cost-cap.ts)", function () {
             assert.equal(stdout, "");
             assert.equal(stderr.trim().split("\n").length, 1, stderr);
             assert.match(stderr, /^landing-zone:monthlyCostCapUsd: 5000 in .* disagrees with cost-monthly-cap\.monthlyCapUsd: 400 in .*dev\.json/);
+        });
+
+        it("the program itself (pulumi up) refuses a disagreeing stack cap, before declaring anything", async () => {
+            const file = editedStackFile("dev", (c) => (c["landing-zone:monthlyCostCapUsd"] = 5000));
+            await assert.rejects(runPlan("dev", readStackFile(file)), /^Error: landing-zone:monthlyCostCapUsd: 5000 in Pulumi\.dev\.yaml disagrees with cost-monthly-cap\.monthlyCapUsd: 400/);
         });
 
         it("a stack without its own policy config is an error, not dev's cap (exit 2)", async () => {
