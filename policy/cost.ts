@@ -9,6 +9,7 @@ import * as ebs from "@pulumi/aws/ebs";
 import * as ec2 from "@pulumi/aws/ec2";
 import * as lambda from "@pulumi/aws/lambda";
 import * as network from "@pulumi/azure-native/network";
+import { checkCloudBudgets } from "./baseline";
 import { PolicyResource, ResourceValidationPolicy, StackValidationPolicy, validateResourceOfType } from "@pulumi/policy";
 import { ENV as FAILOVER_ENV } from "../components/aws/failover/contract";
 import { costEstimator } from "./cost-adapter";
@@ -32,9 +33,11 @@ export interface MonthlyCapConfig {
     azureLocation?: string;
     /** Resource types left out of the estimate (component resources and providers). Globs. */
     ignoreTypes: string[];
+    /** Require an AWS and an Azure budget for exactly the cap (policy/baseline.ts checkCloudBudgets). Default true. */
+    requireCloudBudgets: boolean;
 }
 
-const capDefaults: MonthlyCapConfig = { topLines: 5, hoursPerMonth: 730, ignoreTypes: ["pulumi:*", "landing-zone:*"] };
+const capDefaults: MonthlyCapConfig = { topLines: 5, hoursPerMonth: 730, ignoreTypes: ["pulumi:*", "landing-zone:*"], requireCloudBudgets: true };
 
 function providerSetting(resources: readonly PolicyResource[], providerType: string, key: string): string | undefined {
     for (const r of resources) {
@@ -59,12 +62,15 @@ export const monthlyCostCap: StackValidationPolicy = {
             awsRegion: { type: "string", description: "AWS region for prices when no aws provider resource declares one." },
             azureLocation: { type: "string", description: "Azure location for prices when no azure-native provider resource declares one." },
             ignoreTypes: { type: "array", items: { type: "string" }, description: "Resource type globs left out of the estimate." },
+            requireCloudBudgets: { type: "boolean", default: true, description: "Require an AWS and an Azure budget for exactly the cap, alerting at forecast 100 % and actual 80 % and 100 %." },
         },
     },
     validateStack: (args, report) => {
         const config = configOf(args, capDefaults);
         if (config.monthlyCapUsd === undefined) args.notApplicable("no monthlyCapUsd in this environment's policy config");
         const cap = config.monthlyCapUsd!;
+        // The cap is checked twice: predicted here, actual by the clouds' budgets, which must hold the same number.
+        if (config.requireCloudBudgets) checkCloudBudgets(args.resources, cap, report);
         const estimate = costEstimator();
         const priced = args.resources.filter((r) => !matchesAny(r.type, config.ignoreTypes)).map((r) => ({ type: r.type, name: r.name, inputs: r.props }));
         const awsRegion = providerSetting(args.resources, "pulumi:providers:aws", "region") ?? config.awsRegion;
