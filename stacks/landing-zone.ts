@@ -91,6 +91,8 @@ export function buildLandingZone(config: LandingZoneConfig, plan: AddressPlan, w
               vpcId: vpc.vpcId,
               subnets: config.aws.availabilityZones.map((az) => ({ availabilityZone: az, subnetId: vpc.subnetIds[serverConfig.subnetTier][az] })),
               tags,
+              // HTTPS whenever the tier has a DNS name to certify.
+              ...(serverConfig.dns ? { tls: { email: config.baseline.alertEmail, acmeDirectory: config.baseline.tls.acmeDirectory } } : {}),
           }, { providers: { aws: awsProvider } })
         : undefined;
     const wan = buildWan(config, plan, { awsProvider, azureProvider, vpc, vnet, spoke }, wanSecrets);
@@ -125,6 +127,7 @@ export function buildLandingZone(config: LandingZoneConfig, plan: AddressPlan, w
             market: serverConfig.market,
             elasticIp: server.elasticIp ?? null,
             dnsNames: server.dnsNames,
+            tls: server.tls,
             dataVolumeTags: server.dataVolumeTags,
             snapshotSchedule: server.snapshotSchedule.description,
             recovery: {

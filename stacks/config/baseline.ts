@@ -33,6 +33,8 @@ export const baselineSchema = z.strictObject({
     }).prefault({}),
     /** Days the subscription's activity log is kept in the log storage account. Default: budget 90, production 365. */
     activityLogRetentionDays: days("activityLogRetentionDays").optional(),
+    /** TLS on the server tier (when server.dns is set): the ACME directory, production (default) or staging (test stacks). */
+    tls: z.strictObject({ acmeDirectory: z.enum(["production", "staging"]).default("production") }).prefault({}),
 });
 
 export type RawBaselineConfig = z.infer<typeof baselineSchema>;
@@ -44,6 +46,7 @@ export interface BaselineConfig {
     logArchive: { coldAfterDays: number; coldStorageClass: ColdStorageClass; expireAfterDays: number; deleteOnDestroy: boolean };
     flowLogs: { trafficType: FlowLogTrafficType; azureRetentionDays: number };
     activityLogRetentionDays: number;
+    tls: { acmeDirectory: "production" | "staging" };
 }
 
 export const BASELINE_DEFAULTS: Record<"budget" | "production", {
@@ -95,6 +98,7 @@ export function resolveBaseline(
             logArchive: { coldAfterDays, coldStorageClass: cls, expireAfterDays, deleteOnDestroy: raw.logArchive.deleteOnDestroy },
             flowLogs: { trafficType: raw.flowLogs.trafficType ?? d.trafficType, azureRetentionDays: raw.flowLogs.azureRetentionDays ?? d.azureRetentionDays },
             activityLogRetentionDays: raw.activityLogRetentionDays ?? d.activityLogRetentionDays,
+            tls: raw.tls,
         },
     };
 }

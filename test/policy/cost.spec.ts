@@ -42,7 +42,7 @@ describe("policy: cost", () => {
         it("passes under the cap, pricing only real resources in the provider's region", async () => {
             const estimator = fakeEstimator({ "aws:ec2/natGateway:NatGateway": 33, "aws:ec2/eip:Eip": 3.65, "aws:cloudwatch/metricAlarm:MetricAlarm": 0.1 });
             useCostEstimator(estimator);
-            const result = await check(monthlyCostCap, await stack(), dev("cost-monthly-cap", { monthlyCapUsd: 100 }));
+            const result = await check(monthlyCostCap, await stack(), dev("cost-monthly-cap", { monthlyCapUsd: 100, requireCloudBudgets: false }));
             assert.deepEqual(result.violations, []);
             assert.equal(estimator.calls[0].awsRegion, "ap-southeast-2");
             assert.ok(estimator.calls[0].resources.every((r) => !r.type.startsWith("pulumi:")), "providers are not priced");
@@ -50,7 +50,7 @@ describe("policy: cost", () => {
 
         it("fails above the cap and names the top cost lines, largest first", async () => {
             useCostEstimator(fakeEstimator({ "aws:ec2/natGateway:NatGateway": 33, "aws:ec2/eip:Eip": 3.65, "aws:cloudwatch/metricAlarm:MetricAlarm": 0.1 }));
-            const result = await check(monthlyCostCap, await stack(), dev("cost-monthly-cap", { monthlyCapUsd: 20, topLines: 2 }));
+            const result = await check(monthlyCostCap, await stack(), dev("cost-monthly-cap", { monthlyCapUsd: 20, topLines: 2, requireCloudBudgets: false }));
             const [v] = mandatory(result);
             assert.match(v.message, /Estimated \$36\.75\/month is \$16\.75 over this environment's cap of \$20\.00/);
             assert.ok(v.message.indexOf("natGateway") < v.message.indexOf("eip:Eip"), "largest line first");
@@ -60,7 +60,7 @@ describe("policy: cost", () => {
 
         it("reports unpriced resources as advisory, never as free", async () => {
             useCostEstimator(fakeEstimator({ "aws:ec2/natGateway:NatGateway": 33 }));
-            const result = await check(monthlyCostCap, await stack(), dev("cost-monthly-cap", { monthlyCapUsd: 100 }));
+            const result = await check(monthlyCostCap, await stack(), dev("cost-monthly-cap", { monthlyCapUsd: 100, requireCloudBudgets: false }));
             assert.equal(mandatory(result).length, 0);
             assert.match(advisory(result)[0].message, /2 resource\(s\) have no price.*eip:Eip "eip"/);
         });
