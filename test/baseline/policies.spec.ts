@@ -57,6 +57,22 @@ describe("baseline policies", function () {
         });
     }
 
+    it("prod: the stack outputs name every piece, and each router sheet names its site's alerts", async () => {
+        const { outputs } = await planOfStack("prod");
+        const b = outputs.baseline as any;
+        assert.equal(b.auditTrail.name, "prod-audit");
+        assert.match(b.logArchive.bucketName, /^prod-log-archive-/);
+        assert.equal(b.vpcFlowLog.trafficType, "ALL");
+        assert.deepEqual(Object.keys(b.azureLogs.vnetFlowLogIds), ["workloads", "spoke"]);
+        assert.equal(b.budgets.monthlyCapUsd, policyCap("prod"));
+        assert.deepEqual(Object.keys(b.linkAlerts.awsTunnelAlarms).sort(), ["instance0-tunnel1", "instance0-tunnel2", "instance1-tunnel1", "instance1-tunnel2"]);
+        const sheets = outputs.branchRouterSheets as Record<string, { alerts: string[] }>;
+        assert.deepEqual(sheets["sydney-hq"].alerts, ["prod-wan-tunnel-down-sydney-hq", "prod-wan-bgp-down-sydney-hq"], "a BGP site also has its BGP alert");
+        assert.deepEqual(sheets.melbourne.alerts, ["prod-wan-tunnel-down-melbourne"]);
+        assert.match((outputs.server as any).tls, /^HTTPS: .*app\.example\.org/);
+        assert.match(((await planOfStack("dev")).outputs.server as any).tls, /^HTTP only/);
+    });
+
     it("without the trail, or with a single-region trail without validation, baseline-audit-trail fails", async () => {
         const { resources } = await planOfStack("dev");
         const gone = await mandatoryOf("dev", without(resources, (r) => r.type === "aws:cloudtrail/trail:Trail"));
