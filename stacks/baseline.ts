@@ -81,6 +81,7 @@ export function buildBaseline(config: LandingZoneConfig, base: BaselineBase, tag
         vnets,
         storageAccountId: logStorage.storageAccountId,
         retentionDays: b.flowLogs.azureRetentionDays,
+        ...(b.flowLogs.createNetworkWatcher ? { createNetworkWatcherIn: resourceGroupName } : {}),
         tags,
     }, azure);
     const activityLog = new ActivityLogArchive(env, { storageAccountId: logStorage.storageAccountId, settingName: `${env}-activity-log` }, azure);

@@ -30,6 +30,8 @@ export const baselineSchema = z.strictObject({
         trafficType: z.enum(FLOW_LOG_TRAFFIC_TYPES).optional(),
         /** Days Azure keeps VNet flow logs in the storage account. Default: budget 30, production 365. */
         azureRetentionDays: days("azureRetentionDays").max(365, "Azure flow-log retention is at most 365 days").optional(),
+        /** Create the region's Network Watcher in the stack's resource group. Default false: use the one Azure creates (NetworkWatcherRG), as only one per region is allowed. */
+        createNetworkWatcher: z.boolean().default(false),
     }).prefault({}),
     /** Days the subscription's activity log is kept in the log storage account. Default: budget 90, production 365. */
     activityLogRetentionDays: days("activityLogRetentionDays").optional(),
@@ -44,7 +46,7 @@ export interface BaselineConfig {
     /** Who the budgets and link alerts e-mail. */
     alertEmail: string;
     logArchive: { coldAfterDays: number; coldStorageClass: ColdStorageClass; expireAfterDays: number; deleteOnDestroy: boolean };
-    flowLogs: { trafficType: FlowLogTrafficType; azureRetentionDays: number };
+    flowLogs: { trafficType: FlowLogTrafficType; azureRetentionDays: number; createNetworkWatcher: boolean };
     activityLogRetentionDays: number;
     tls: { acmeDirectory: "production" | "staging" };
 }
@@ -96,7 +98,11 @@ export function resolveBaseline(
         config: {
             alertEmail: alertEmail!,
             logArchive: { coldAfterDays, coldStorageClass: cls, expireAfterDays, deleteOnDestroy: raw.logArchive.deleteOnDestroy },
-            flowLogs: { trafficType: raw.flowLogs.trafficType ?? d.trafficType, azureRetentionDays: raw.flowLogs.azureRetentionDays ?? d.azureRetentionDays },
+            flowLogs: {
+                trafficType: raw.flowLogs.trafficType ?? d.trafficType,
+                azureRetentionDays: raw.flowLogs.azureRetentionDays ?? d.azureRetentionDays,
+                createNetworkWatcher: raw.flowLogs.createNetworkWatcher,
+            },
             activityLogRetentionDays: raw.activityLogRetentionDays ?? d.activityLogRetentionDays,
             tls: raw.tls,
         },

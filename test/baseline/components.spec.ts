@@ -10,6 +10,8 @@ import { acmeDnsPolicyStatements, certificatePaths, nginxTlsSite, serverTlsUserD
 import { serverUserData } from "../../components/aws/server-user-data";
 import { LandingZoneMocks } from "../../stacks/plan/mocks";
 import { isAllowed } from "../server/iam-evaluator";
+import { declare } from "../policy/helpers";
+import { VnetFlowLogs } from "../../components/azure/vnet-flow-logs";
 
 const params = { partition: "aws", region: "us-east-1", accountId: "123456789012", bucketArn: "arn:aws:s3:::logs", trailArn: "arn:aws:cloudtrail:us-east-1:123456789012:trail/dev-audit", allowVersionDeletes: false };
 
@@ -48,6 +50,20 @@ describe("log archive", () => {
         assert.deepEqual(seen["keep-log-archive"], { retain: true, forceDestroy: false });
         assert.deepEqual(seen["gone-log-archive"], { retain: false, forceDestroy: true });
         assert.throws(() => new LogArchive("bad", { trailName: "t", coldAfterDays: 90, expireAfterDays: 30 }), /expireAfterDays \(30\) must come after coldAfterDays \(90\)/);
+    });
+});
+
+describe("VNet flow logs", () => {
+    it("go through Azure's automatic Network Watcher by default, or one created in the given group", async () => {
+        const auto = await declare(() => new VnetFlowLogs("a", { location: "eastus", vnets: { one: "/subscriptions/s/resourceGroups/g/providers/Microsoft.Network/virtualNetworks/v1" }, storageAccountId: "sa", retentionDays: 30 }));
+        assert.ok(!auto.some((r) => r.type === "azure-native:network:NetworkWatcher"));
+        const log = auto.find((r) => r.type === "azure-native:network:FlowLog")!;
+        assert.deepEqual([log.inputs.resourceGroupName, log.inputs.networkWatcherName, log.inputs.targetResourceId], ["NetworkWatcherRG", "NetworkWatcher_eastus", "/subscriptions/s/resourceGroups/g/providers/Microsoft.Network/virtualNetworks/v1"]);
+        const own = await declare(() => new VnetFlowLogs("b", { location: "eastus", vnets: { one: "v1" }, storageAccountId: "sa", retentionDays: 30, createNetworkWatcherIn: "my-rg" }));
+        const watcher = own.find((r) => r.type === "azure-native:network:NetworkWatcher")!;
+        assert.equal(watcher.inputs.resourceGroupName, "my-rg");
+        assert.equal(own.find((r) => r.type === "azure-native:network:FlowLog")!.inputs.resourceGroupName, "my-rg");
+        assert.throws(() => new VnetFlowLogs("c", { location: "eastus", vnets: {}, storageAccountId: "sa", retentionDays: 30 }), /no VNets/);
     });
 });
 

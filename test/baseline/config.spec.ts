@@ -20,7 +20,7 @@ describe("baseline config", () => {
         assert.deepEqual(r.config.baseline, {
             alertEmail: "platform-team@example.org",
             logArchive: { coldAfterDays: 30, coldStorageClass: "GLACIER_IR", expireAfterDays: 365, deleteOnDestroy: false },
-            flowLogs: { trafficType: "REJECT", azureRetentionDays: 30 },
+            flowLogs: { trafficType: "REJECT", azureRetentionDays: 30, createNetworkWatcher: false },
             activityLogRetentionDays: 90,
             tls: { acmeDirectory: "production" },
         });
