@@ -8,8 +8,14 @@ import * as consumption from "@pulumi/azure-native/consumption";
 import * as pulumi from "@pulumi/pulumi";
 import { BUDGET_ALERTS } from "../cost/budget-alerts";
 
-/** Azure wants the first day of a month; a fixed date keeps the plan stable (the budget renews monthly from it). */
-export const BUDGET_START_DATE = "2026-01-01T00:00:00Z";
+/**
+ * The first day of `now`'s month (UTC), ISO. Azure wants a Cost budget to
+ * start on the first of a month, and a past start date within the current
+ * month (the time grain): so the start is the month of the first deployment.
+ */
+export function firstOfMonthUtc(now: Date): string {
+    return new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), 1)).toISOString().replace(/\.000Z$/, "Z");
+}
 
 export interface ConsumptionBudgetArgs {
     /** The scope: the stack's resource group id. Required. */
@@ -18,6 +24,8 @@ export interface ConsumptionBudgetArgs {
     amountUsd: number;
     /** Who is e-mailed at each threshold. Required. */
     alertEmail: string;
+    /** First day of the budget's first month, ISO (firstOfMonthUtc). Default: this month. Kept after creation (later months renew from it). */
+    startDate?: string;
 }
 
 export class ConsumptionBudget extends pulumi.ComponentResource {
@@ -33,7 +41,7 @@ export class ConsumptionBudget extends pulumi.ComponentResource {
             amount: args.amountUsd,
             category: "Cost",
             timeGrain: "Monthly",
-            timePeriod: { startDate: BUDGET_START_DATE },
+            timePeriod: { startDate: args.startDate ?? firstOfMonthUtc(new Date()) },
             notifications: Object.fromEntries(BUDGET_ALERTS.map((a) => [
                 `${a.kind}-${a.percent}`,
                 {
@@ -44,7 +52,11 @@ export class ConsumptionBudget extends pulumi.ComponentResource {
                     contactEmails: [args.alertEmail],
                 },
             ])),
-        }, { parent: this });
+        }, {
+            parent: this,
+            // The start is set once: a later deployment in another month must not move it (Azure refuses past months anyway).
+            ignoreChanges: ["timePeriod"],
+        });
         this.budgetId = budget.id;
         this.amountUsd = args.amountUsd;
         this.registerOutputs({ budgetId: this.budgetId });

@@ -12,6 +12,7 @@ import { LandingZoneMocks } from "../../stacks/plan/mocks";
 import { isAllowed } from "../server/iam-evaluator";
 import { declare } from "../policy/helpers";
 import { VnetFlowLogs } from "../../components/azure/vnet-flow-logs";
+import { firstOfMonthUtc } from "../../components/azure/consumption-budget";
 
 const params = { partition: "aws", region: "us-east-1", accountId: "123456789012", bucketArn: "arn:aws:s3:::logs", trailArn: "arn:aws:cloudtrail:us-east-1:123456789012:trail/dev-audit", allowVersionDeletes: false };
 
@@ -50,6 +51,13 @@ describe("log archive", () => {
         assert.deepEqual(seen["keep-log-archive"], { retain: true, forceDestroy: false });
         assert.deepEqual(seen["gone-log-archive"], { retain: false, forceDestroy: true });
         assert.throws(() => new LogArchive("bad", { trailName: "t", coldAfterDays: 90, expireAfterDays: 30 }), /expireAfterDays \(30\) must come after coldAfterDays \(90\)/);
+    });
+});
+
+describe("Azure consumption budget", () => {
+    it("starts on the first of the current UTC month (Azure refuses an earlier past month)", () => {
+        assert.equal(firstOfMonthUtc(new Date("2026-11-29T23:59:00Z")), "2026-11-01T00:00:00Z");
+        assert.equal(firstOfMonthUtc(new Date("2027-01-01T00:00:00Z")), "2027-01-01T00:00:00Z");
     });
 });
 
