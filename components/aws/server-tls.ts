@@ -94,6 +94,8 @@ export function serverTlsUserData(o: ServerTlsOptions): string[] {
         "#!/bin/bash",
         "# landing-zone: obtain or renew the certificate (DNS-01 on Route 53), then install it.",
         "set -euo pipefail",
+        "# Only with the data volume mounted (not while quiesced for a failover): never a stray certificate on the root volume.",
+        `mountpoint -q ${shellQuote(o.mountPoint)} || { echo "landing-zone: data volume not mounted; certificate left alone"; exit 0; }`,
         `/opt/certbot/bin/certbot certonly --non-interactive --agree-tos --email ${shellQuote(o.email)} \\`,
         `  --server ${shellQuote(ACME_DIRECTORIES[o.acmeDirectory ?? "production"])} --dns-route53 -d ${shellQuote(o.domain)} \\`,
         `  --config-dir ${shellQuote(dir)} --work-dir /var/lib/letsencrypt --logs-dir /var/log/letsencrypt --keep-until-expiring`,

@@ -90,6 +90,7 @@ describe("server tier TLS", () => {
         assert.match(lines, /acme-v02\.api\.letsencrypt\.org/);
         assert.match(serverTlsUserData({ ...tls, acmeDirectory: "staging" }).join("\n"), /acme-staging-v02/);
         assert.match(lines, /OnUnitActiveSec=12h/);
+        assert.match(lines, /mountpoint -q '\/srv\/data' \|\| \{ echo "landing-zone: data volume not mounted; certificate left alone"; exit 0; \}/, "never writes to the root volume while the data is unmounted");
     });
 
     it("port 80 only redirects to HTTPS; 443 serves with the certificate", () => {
