@@ -1,15 +1,17 @@
 /**
  * The program as a function: read and validate the config (before any
- * resource is declared), plan the addresses, build the landing zone, return
+ * resource is declared), plan the addresses, confirm the account's
+ * Availability Zones with the provider, build the landing zone, return
  * the stack outputs. `stacks/index.ts` runs it under the engine; the offline
  * plan runs the same function under mocks.
  */
 import * as pulumi from "@pulumi/pulumi";
 import { planAddresses } from "../components/addressing";
 import { ConfigError, addressingInputOf, loadConfig } from "./config";
-import { buildLandingZone } from "./landing-zone";
+import { confirmAvailabilityZones } from "./availability-zones";
+import { buildLandingZone, createProviders } from "./landing-zone";
 
-export function landingZoneProgram(): Record<string, unknown> {
+export async function landingZoneProgram(): Promise<Record<string, unknown>> {
     let config;
     try {
         config = loadConfig();
@@ -19,5 +21,8 @@ export function landingZoneProgram(): Record<string, unknown> {
         throw err;
     }
     const plan = planAddresses(addressingInputOf(config));
-    return buildLandingZone(config, plan).outputs;
+    const providers = createProviders(config);
+    // The account's zones, before any cloud resource is declared (declarations stay outside apply).
+    await confirmAvailabilityZones(config, providers.aws);
+    return buildLandingZone(config, plan, undefined, providers).outputs;
 }

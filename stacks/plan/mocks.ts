@@ -6,6 +6,7 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import { createHash } from "crypto";
+import { awsRegion } from "../../components/catalogue/aws-regions";
 
 const ACCOUNT = "123456789012";
 const SUBSCRIPTION = "00000000-0000-0000-0000-000000000000";
@@ -34,6 +35,8 @@ const AWS_ID_PREFIX: Record<string, string> = {
 
 export class LandingZoneMocks implements pulumi.runtime.Mocks {
     private vpcCount = 0;
+    /** Regions the availability-zone lookup was asked about, in order (the program must ask before declaring resources). */
+    readonly zoneLookups: string[] = [];
     private addressCount = 0;
 
     constructor(private readonly region: string = "us-east-1") {}
@@ -54,8 +57,13 @@ export class LandingZoneMocks implements pulumi.runtime.Mocks {
                 return { name: this.region, region: this.region, id: this.region, endpoint: `ec2.${this.region}.amazonaws.com`, description: this.region };
             case "aws:index/getPartition:getPartition":
                 return { partition: "aws", dnsSuffix: "amazonaws.com", id: "aws", reverseDnsPrefix: "com.amazonaws" };
-            case "aws:index/getAvailabilityZones:getAvailabilityZones":
-                return { names: ["a", "b", "c"].map((s) => `${this.region}${s}`), zoneIds: [1, 2, 3].map((n) => `az${n}`), id: this.region };
+            case "aws:index/getAvailabilityZones:getAvailabilityZones": {
+                // As EC2 would answer for an account that has every zone the catalogue lists.
+                const region = (args.inputs.region as string | undefined) ?? this.region;
+                const names = awsRegion(region)?.zones ?? ["a", "b", "c"].map((s) => `${region}${s}`);
+                this.zoneLookups.push(region);
+                return { names, zoneIds: names.map((_, i) => `${region.replace(/-/g, "").slice(0, 5)}-az${i + 1}`), groupNames: names.map(() => region), id: region, region };
+            }
             default:
                 return { ...args.inputs };
         }
