@@ -368,7 +368,7 @@ function resolveServer(
     const volume = raw.dataVolume;
     // gp3 gives 3,000 IOPS at every size; only IOPS above that need 500 per GiB.
     if (volume.iops > gp3MaxIops(volume.sizeGiB)) {
-        problems.push(`${key("dataVolume.iops")}: gp3 allows at most 500 IOPS per GiB (${gp3MaxIops(volume.sizeGiB)} for ${volume.sizeGiB} GiB; 3000 at any size), got ${volume.iops}`);
+        problems.push(`${key("dataVolume.iops")}: gp3 allows at most 500 IOPS per GiB (${gp3MaxIops(volume.sizeGiB)} for ${volume.sizeGiB} GiB), got ${volume.iops}; 3000 is allowed at any size`);
     }
     if (volume.throughputMiBps > volume.iops / 4) {
         problems.push(`${key("dataVolume.throughputMiBps")}: gp3 allows at most 0.25 MiB/s per IOPS (${Math.floor(volume.iops / 4)} for ${volume.iops} IOPS), got ${volume.throughputMiBps}`);
