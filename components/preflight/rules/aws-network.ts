@@ -20,6 +20,19 @@ const prefixRule = (inputs: unknown, path: string, min: number, max: number, wha
     return p >= min && p <= max ? [] : [{ input: path, value: raw, message: `${what} is a /${p}; AWS allows /${min} to /${max}` }];
 };
 
+function defaultTagsOf(value: unknown): Record<string, unknown> | undefined {
+    let parsed = value;
+    if (typeof value === "string") {
+        try {
+            parsed = JSON.parse(value);
+        } catch {
+            return undefined;
+        }
+    }
+    const tags = (parsed as { tags?: unknown } | null)?.tags;
+    return tags && typeof tags === "object" ? (tags as Record<string, unknown>) : undefined;
+}
+
 export const awsNetworkRules: PreflightRule[] = [
     {
         id: "aws-vpc-cidr-size",
@@ -84,17 +97,20 @@ export const awsNetworkRules: PreflightRule[] = [
     },
     {
         id: "aws-tags",
-        types: ["aws:*"],
-        source: "Tagging your Amazon EC2 resources, tag restrictions (and the Tagging API): at most 50 tags, keys 1–128 and values 0–256 characters, keys not starting with aws:",
+        types: ["aws:*", "pulumi:providers:aws"],
+        source: "Tagging your Amazon EC2 resources, tag restrictions (and the Tagging API): at most 50 tags, keys 1–128 and values 0–256 characters, keys not starting with aws:; the provider's default_tags land on every resource",
         check: (r) => {
-            const tags = r.inputs.tags;
+            // The provider's default tags arrive as a JSON string (provider inputs are strings on the wire).
+            const providerTags = r.type === "pulumi:providers:aws" ? defaultTagsOf(r.inputs.defaultTags) : undefined;
+            const prefix = providerTags ? "defaultTags.tags." : "tags.";
+            const tags = providerTags ?? r.inputs.tags;
             if (!tags || typeof tags !== "object" || Array.isArray(tags)) return [];
             const entries = Object.entries(tags as Record<string, unknown>);
             const findings: Finding[] = [];
             if (entries.length > 50) findings.push({ input: "tags", value: entries.length, message: `${entries.length} tags; AWS allows 50 (the provider's default tags count too)` });
             for (const [key, value] of entries) {
-                if (key.length < 1 || key.length > 128 || /^aws:/i.test(key)) findings.push({ input: `tags.${key}`, value: key, message: "a tag key must be 1–128 characters and not start with aws:" });
-                if (typeof value === "string" && known(value) && value.length > 256) findings.push({ input: `tags.${key}`, value, message: `a tag value is ${value.length} characters; at most 256` });
+                if (key.length < 1 || key.length > 128 || /^aws:/i.test(key)) findings.push({ input: `${prefix}${key}`, value: key, message: "a tag key must be 1–128 characters and not start with aws:" });
+                if (typeof value === "string" && known(value) && value.length > 256) findings.push({ input: `${prefix}${key}`, value, message: `a tag value is ${value.length} characters; at most 256` });
             }
             return findings;
         },

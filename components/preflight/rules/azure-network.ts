@@ -136,4 +136,20 @@ export const azureNetworkRules: PreflightRule[] = [
             return count > 1000 ? [{ input: "vpnConnections", value: count, message: `${count} VPN connections; a hub gateway takes 1,000` }] : [];
         },
     },
+    {
+        id: "azure-tags",
+        types: ["azure-native:*"],
+        source: "Microsoft Learn, Use tags to organize your Azure resources (limitations): at most 50 tag name-value pairs, names ≤ 512 and values ≤ 256 characters, names without < > % & \\ ? /",
+        check: (r) => {
+            const tags = r.inputs.tags;
+            if (!tags || typeof tags !== "object" || Array.isArray(tags)) return [];
+            const entries = Object.entries(tags as Record<string, unknown>);
+            const findings: Finding[] = entries.length > 50 ? [{ input: "tags", value: entries.length, message: `${entries.length} tags; Azure allows 50` }] : [];
+            for (const [key, value] of entries) {
+                if (key.length > 512 || /[<>%&\\?/]/.test(key)) findings.push({ input: `tags.${key}`, value: key, message: "a tag name is at most 512 characters without < > % & \\ ? /" });
+                if (typeof value === "string" && known(value) && value.length > 256) findings.push({ input: `tags.${key}`, value, message: `a tag value is ${value.length} characters; at most 256` });
+            }
+            return findings;
+        },
+    },
 ];

@@ -1,0 +1,58 @@
+import { strict as assert } from "assert";
+import { PREFLIGHT_RULES } from "../../components/preflight";
+import { main } from "../../stacks/plan-cli";
+import { buildPlanDocument } from "../../stacks/plan/report";
+import { captureOutput, editedStackFile, planOfStack } from "../helpers/stacks";
+
+async function plan(args: string[]) {
+    const { result, stdout, stderr } = await captureOutput(() => main(args));
+    return { code: result, stdout, stderr };
+}
+
+describe("provider preflight in the plan", () => {
+    it("reports the rules checked and no violations for dev, in the JSON document", async () => {
+        const doc = buildPlanDocument(await planOfStack("dev"), { preflight: { rules: PREFLIGHT_RULES.length, violations: [] } });
+        assert.deepEqual(doc.preflight, { rules: PREFLIGHT_RULES.length, violations: [] });
+    });
+
+    it("fails like invalid config (exit 2) on what the providers would refuse, reported in the JSON and one line each on stderr", async () => {
+        // A tag value over 256 characters: the config takes any owner, AWS and Azure do not.
+        const file = editedStackFile("dev", (c) => (c["landing-zone:owner"] = "o".repeat(300)));
+        const { code, stdout, stderr } = await plan(["--config", file, "--json"]);
+        assert.equal(code, 2, stderr);
+        const doc = JSON.parse(stdout);
+        assert.equal(doc.preflight.rules, PREFLIGHT_RULES.length);
+        const rules = new Set(doc.preflight.violations.map((v: { rule: string }) => v.rule));
+        assert.deepEqual([...rules].sort(), ["aws-tags", "azure-tags"]);
+        for (const v of doc.preflight.violations) {
+            assert.deepEqual(Object.keys(v).sort(), ["input", "message", "resource", "rule", "source", "value"]);
+            assert.match(v.input, /^(defaultTags\.)?tags\.owner$/);
+        }
+        const lines = stderr.trim().split("\n");
+        assert.equal(lines.length, doc.preflight.violations.length);
+        assert.ok(lines.every((l) => /^preflight (aws|azure)-tags: \S+ \S+: a tag value is 300 characters; at most 256 \((defaultTags\.)?tags\.owner = "o{300}"; .+\)$/.test(l)), lines[0]);
+    });
+
+    it("still plans the valid unusual configs: 6 AZs, 40 sites, a 4 GiB volume, long but legal names", async () => {
+        const file = editedStackFile("dev", (c) => {
+            c["landing-zone:environment"] = "platform-eu-staging1"; // 20 characters
+            c["landing-zone:aws"].availabilityZones = ["a", "b", "c", "d", "e", "f"].map((l) => `us-east-1${l}`);
+            c["landing-zone:aws"].azSlots = 6;
+            const template = c["landing-zone:sites"][0];
+            const psk = c["landing-zone:vpnPreSharedKeys"]["head-office"];
+            // 40-character site names: 20 + "-wan-site-" + 40 + 8 = 78, under Azure's 80.
+            const names = Array.from({ length: 40 }, (_, i) => `branch-office-in-a-long-town-name-no-${String(i).padStart(3, "0")}`);
+            c["landing-zone:sites"] = names.map((name, i) => ({ ...template, name, publicIp: `49.255.13.${i + 1}`, addressSpaces: [`192.168.${100 + i}.0/24`], ...(i % 2 ? { bgp: { asn: 4200000000 + i, peeringAddress: `192.168.${100 + i}.1` } } : {}) }));
+            c["landing-zone:vpnPreSharedKeys"] = Object.fromEntries(names.map((n) => [n, psk]));
+            c["landing-zone:server"].dataVolume = { sizeGiB: 4, iops: 3000, mountPoint: "/srv/data" };
+            c["landing-zone:monthlyCostCapUsd"] = 5000;
+        });
+        const { code, stdout, stderr } = await plan(["--config", file, "--json", "--stack", "staging"]);
+        assert.equal(code, 0, stderr);
+        const doc = JSON.parse(stdout);
+        assert.deepEqual(doc.preflight.violations, []);
+        assert.equal(doc.resources.filter((r: { type: string }) => r.type === "azure-native:network:VpnSite").length, 40);
+        assert.equal(doc.addressing.aws.subnets.length, 18);
+        assert.equal(Math.max(...doc.resources.filter((r: { type: string }) => r.type === "azure-native:network:VpnSite").map((r: { name: string }) => r.name.length)) + 8, 78);
+    });
+});
