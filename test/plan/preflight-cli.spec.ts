@@ -1,7 +1,9 @@
 import { strict as assert } from "assert";
-import { PREFLIGHT_RULES } from "../../components/preflight";
+import { PREFLIGHT_RULES, runPreflight } from "../../components/preflight";
 import { main } from "../../stacks/plan-cli";
 import { buildPlanDocument } from "../../stacks/plan/report";
+import { runPlan } from "../../stacks/plan/run";
+import { readStackFile } from "../../stacks/plan/stack-file";
 import { captureOutput, editedStackFile, planOfStack } from "../helpers/stacks";
 
 async function plan(args: string[]) {
@@ -15,7 +17,8 @@ describe("provider preflight in the plan", () => {
         assert.deepEqual(doc.preflight, { rules: PREFLIGHT_RULES.length, violations: [] });
     });
 
-    it("fails like invalid config (exit 2) on what the providers would refuse, reported in the JSON and one line each on stderr", async () => {
+    it("fails like invalid config (exit 2) on what the providers would refuse, reported in the JSON and one line each on stderr", async function () {
+        this.timeout(60000);
         // A tag value over 256 characters: the config takes any owner, AWS and Azure do not.
         const file = editedStackFile("dev", (c) => (c["landing-zone:owner"] = "o".repeat(300)));
         const { code, stdout, stderr } = await plan(["--config", file, "--json"]);
@@ -33,7 +36,9 @@ describe("provider preflight in the plan", () => {
         assert.ok(lines.every((l) => /^preflight (aws|azure)-tags: \S+ \S+: a tag value is 300 characters; at most 256 \((defaultTags\.)?tags\.owner = "o{300}"; .+\)$/.test(l)), lines[0]);
     });
 
-    it("still plans the valid unusual configs: 6 AZs, 40 sites, a 4 GiB volume, long but legal names", async () => {
+    it("still plans the valid unusual configs: 6 AZs, 40 sites, a 4 GiB volume, long but legal names", async function () {
+        // About 200 resources: twice dev's plan, and more on a loaded machine.
+        this.timeout(120000);
         const file = editedStackFile("dev", (c) => {
             c["landing-zone:environment"] = "platform-eu-staging1"; // 20 characters
             c["landing-zone:aws"].availabilityZones = ["a", "b", "c", "d", "e", "f"].map((l) => `us-east-1${l}`);
@@ -47,12 +52,13 @@ describe("provider preflight in the plan", () => {
             c["landing-zone:server"].dataVolume = { sizeGiB: 4, iops: 3000, mountPoint: "/srv/data" };
             c["landing-zone:monthlyCostCapUsd"] = 5000;
         });
-        const { code, stdout, stderr } = await plan(["--config", file, "--json", "--stack", "staging"]);
-        assert.equal(code, 0, stderr);
-        const doc = JSON.parse(stdout);
-        assert.deepEqual(doc.preflight.violations, []);
-        assert.equal(doc.resources.filter((r: { type: string }) => r.type === "azure-native:network:VpnSite").length, 40);
-        assert.equal(doc.addressing.aws.subnets.length, 18);
-        assert.equal(Math.max(...doc.resources.filter((r: { type: string }) => r.type === "azure-native:network:VpnSite").map((r: { name: string }) => r.name.length)) + 8, 78);
+        // The plan and the preflight (the cost and policy steps have their own specs).
+        const result = await runPlan("staging", readStackFile(file));
+        assert.ok(result.ok, JSON.stringify(result));
+        assert.deepEqual(runPreflight(result.run.resources).violations, []);
+        const sites = result.run.resources.filter((r) => r.type === "azure-native:network:VpnSite");
+        assert.equal(sites.length, 40);
+        assert.equal(result.run.addressPlan.aws.subnets.length, 18);
+        assert.equal(Math.max(...sites.map((r) => r.name.length)) + 8, 78);
     });
 });
