@@ -35,8 +35,6 @@ const AWS_ID_PREFIX: Record<string, string> = {
 
 export class LandingZoneMocks implements pulumi.runtime.Mocks {
     private vpcCount = 0;
-    /** Regions the availability-zone lookup was asked about, in order (the program must ask before declaring resources). */
-    readonly zoneLookups: string[] = [];
     private addressCount = 0;
 
     constructor(private readonly region: string = "us-east-1") {}
@@ -61,7 +59,6 @@ export class LandingZoneMocks implements pulumi.runtime.Mocks {
                 // As EC2 would answer for an account that has every zone the catalogue lists.
                 const region = (args.inputs.region as string | undefined) ?? this.region;
                 const names = awsRegion(region)?.zones ?? ["a", "b", "c"].map((s) => `${region}${s}`);
-                this.zoneLookups.push(region);
                 return { names, zoneIds: names.map((_, i) => `${region.replace(/-/g, "").slice(0, 5)}-az${i + 1}`), groupNames: names.map(() => region), id: region, region };
             }
             default:

@@ -3,6 +3,10 @@ import { Provider as AwsProvider } from "@pulumi/aws/provider";
 import * as pulumi from "@pulumi/pulumi";
 import { confirmAvailabilityZones, missingZoneProblems } from "../../stacks/availability-zones";
 import { LandingZoneMocks } from "../../stacks/plan/mocks";
+import { runPlan } from "../../stacks/plan/run";
+import { readStackFile } from "../../stacks/plan/stack-file";
+import { ROOT } from "../helpers/stacks";
+import * as path from "path";
 
 const ZONES_TOKEN = "aws:index/getAvailabilityZones:getAvailabilityZones";
 
@@ -41,5 +45,28 @@ describe("availability zones confirmed with the provider at deploy", () => {
         const sydney = new LandingZoneMocks("ap-southeast-2").call({ token: ZONES_TOKEN, inputs: {} } as pulumi.runtime.MockCallArgs);
         assert.deepEqual(sydney.names, ["ap-southeast-2a", "ap-southeast-2b", "ap-southeast-2c"]);
         assert.deepEqual(missingZoneProblems("eu-west-1", ["eu-west-1a"], ["eu-west-1a", "eu-west-1b"]), []);
+    });
+
+    it("the program asks before declaring any cloud resource, so a missing zone stops the run first", async function () {
+        this.timeout(60000);
+        const call = LandingZoneMocks.prototype.call;
+        const newResource = LandingZoneMocks.prototype.newResource;
+        const declared: string[] = [];
+        LandingZoneMocks.prototype.call = function (args) {
+            // An account that has only us-east-1a and us-east-1b.
+            return args.token === ZONES_TOKEN ? { names: ["us-east-1a", "us-east-1b"], zoneIds: ["use1-az1", "use1-az2"], groupNames: [], id: "us-east-1", region: "us-east-1" } : call.call(this, args);
+        };
+        LandingZoneMocks.prototype.newResource = function (args) {
+            declared.push(args.type);
+            return newResource.call(this, args);
+        };
+        try {
+            await assert.rejects(runPlan("dev", readStackFile(path.join(ROOT, "Pulumi.dev.yaml"))), /landing-zone:aws\.availabilityZones\[2\]: us-east-1c is not available to this AWS account in us-east-1 \(it has us-east-1a, us-east-1b\)/);
+        } finally {
+            LandingZoneMocks.prototype.call = call;
+            LandingZoneMocks.prototype.newResource = newResource;
+        }
+        assert.ok(declared.includes("pulumi:providers:aws"), declared.join(", "));
+        assert.deepEqual(declared.filter((t) => !t.startsWith("pulumi:providers:")), [], "no cloud resource before the zones are confirmed");
     });
 });
