@@ -16,6 +16,9 @@ export const AWS_VPC_IPV4_PREFIX = { min: 16, max: 28, source: "EC2 API CreateVp
 /** Subnet block size (EC2 CreateSubnet: /16 to /28, inside the VPC). */
 export const AWS_SUBNET_IPV4_PREFIX = { min: 16, max: 28, source: "EC2 API CreateSubnet CidrBlock: /16 to /28 (Amazon VPC User Guide, subnet sizing)" } as const;
 
+/** Tag values: AWS (EC2 tag restrictions) and Azure (tag limitations) both take at most 256 characters. */
+export const TAG_VALUE_MAX = 256;
+
 // ── BGP ASNs ────────────────────────────────────────────────────────────────
 
 /**

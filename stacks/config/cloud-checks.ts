@@ -12,7 +12,7 @@ import { awsRegion, awsRegionCodes } from "../../components/catalogue/aws-region
 import { azureLocationNames, isAzureLocation } from "../../components/catalogue/azure-locations";
 import { catalogueArchitecture, instanceTypeCandidates } from "../../components/catalogue/ec2-instance-types";
 import { didYouMean } from "../../components/catalogue/suggest";
-import { AWS_VPC_IPV4_PREFIX, AZURE_AUTONAME_SUFFIX_LENGTH, AZURE_NAME_RULES, azureNameProblem, portRangeProblem, reservedAsnReason } from "../../components/preflight/limits";
+import { AWS_VPC_IPV4_PREFIX, AZURE_AUTONAME_SUFFIX_LENGTH, TAG_VALUE_MAX, AZURE_NAME_RULES, azureNameProblem, portRangeProblem, reservedAsnReason } from "../../components/preflight/limits";
 import type { RawLandingZoneConfig } from "./schema";
 
 const key = (k: string) => `landing-zone:${k}`;
@@ -53,6 +53,10 @@ export function limitProblems(value: RawLandingZoneConfig): string[] {
     const vpc = parseIpv4Cidr(value.aws.vpcCidr);
     if (vpc.ok && (vpc.value.prefixLength < AWS_VPC_IPV4_PREFIX.min || vpc.value.prefixLength > AWS_VPC_IPV4_PREFIX.max)) {
         problems.push(`${key("aws.vpcCidr")}: /${vpc.value.prefixLength} is outside the VPC sizes AWS allows (/${AWS_VPC_IPV4_PREFIX.min} to /${AWS_VPC_IPV4_PREFIX.max}); use a /16 or smaller`);
+    }
+    // owner and costCentre become tag values on both clouds: AWS and Azure take at most 256 characters.
+    for (const [k, v] of [["owner", value.owner], ["costCentre", value.costCentre]] as const) {
+        if (v.length > TAG_VALUE_MAX) problems.push(`${key(k)}: is ${v.length} characters; it becomes a tag value, which AWS and Azure limit to ${TAG_VALUE_MAX}`);
     }
     if (value.azure.resourceGroupName !== undefined) {
         const why = azureNameProblem(value.azure.resourceGroupName, AZURE_NAME_RULES["azure-native:resources:ResourceGroup"]);

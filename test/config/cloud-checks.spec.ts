@@ -62,6 +62,11 @@ describe("config against the catalogues", () => {
 });
 
 describe("config against the limits the clouds enforce", () => {
+    it("refuses an owner or cost centre longer than a tag value may be", () => {
+        assert.equal(onlyProblem((r) => (r.owner = "o".repeat(257))), "landing-zone:owner: is 257 characters; it becomes a tag value, which AWS and Azure limit to 256");
+        accepted((r) => (r.costCentre = "c".repeat(256)));
+    });
+
     it("refuses a VPC larger than /16", () => {
         assert.equal(onlyProblem((r) => (r.aws.vpcCidr = "10.0.0.0/15")), "landing-zone:aws.vpcCidr: /15 is outside the VPC sizes AWS allows (/16 to /28); use a /16 or smaller");
     });

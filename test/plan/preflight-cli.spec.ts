@@ -19,21 +19,18 @@ describe("provider preflight in the plan", () => {
 
     it("fails like invalid config (exit 2) on what the providers would refuse, reported in the JSON and one line each on stderr", async function () {
         this.timeout(60000);
-        // A tag value over 256 characters: the config takes any owner, AWS and Azure do not.
-        const file = editedStackFile("dev", (c) => (c["landing-zone:owner"] = "o".repeat(300)));
+        // A long package list: the config takes any number, EC2 takes 16 KB of user data.
+        const file = editedStackFile("dev", (c) => (c["landing-zone:server"].app.packages = Array.from({ length: 1200 }, (_, i) => `package-number-${i}`)));
         const { code, stdout, stderr } = await plan(["--config", file, "--json"]);
         assert.equal(code, 2, stderr);
         const doc = JSON.parse(stdout);
         assert.equal(doc.preflight.rules, PREFLIGHT_RULES.length);
-        const rules = new Set(doc.preflight.violations.map((v: { rule: string }) => v.rule));
-        assert.deepEqual([...rules].sort(), ["aws-tags", "azure-tags"]);
-        for (const v of doc.preflight.violations) {
-            assert.deepEqual(Object.keys(v).sort(), ["input", "message", "resource", "rule", "source", "value"]);
-            assert.match(v.input, /^(defaultTags\.)?tags\.owner$/);
-        }
-        const lines = stderr.trim().split("\n");
-        assert.equal(lines.length, doc.preflight.violations.length);
-        assert.ok(lines.every((l) => /^preflight (aws|azure)-tags: \S+ \S+: a tag value is 300 characters; at most 256 \((defaultTags\.)?tags\.owner = "o{300}"; .+\)$/.test(l)), lines[0]);
+        assert.equal(doc.preflight.violations.length, 1, JSON.stringify(doc.preflight.violations));
+        const [v] = doc.preflight.violations;
+        assert.deepEqual(Object.keys(v).sort(), ["input", "message", "resource", "rule", "source", "value"]);
+        assert.deepEqual([v.rule, v.resource, v.input], ["aws-launch-template-text", "dev-app-lt", "userData"]);
+        assert.match(v.value, /^\d+ bytes$/);
+        assert.equal(stderr, `preflight aws-launch-template-text: LaunchTemplate dev-app-lt: user data is over EC2's 16 KB (userData = ${JSON.stringify(v.value)}; ${v.source})\n`);
     });
 
     it("still plans the valid unusual configs: 6 AZs, 40 sites, a 4 GiB volume, long but legal names", async function () {

@@ -6,7 +6,7 @@
  */
 import { parseIpv4Cidr, parseIpv6Cidr } from "../../addressing/cidr";
 import { at, asNumber, each, known, oneOf, range } from "../check";
-import { AWS_SUBNET_IPV4_PREFIX, AWS_VPC_IPV4_PREFIX } from "../limits";
+import { AWS_SUBNET_IPV4_PREFIX, AWS_VPC_IPV4_PREFIX, TAG_VALUE_MAX } from "../limits";
 import type { Finding, PreflightRule } from "../types";
 
 const TF = "hashicorp/terraform-provider-aws";
@@ -110,7 +110,7 @@ export const awsNetworkRules: PreflightRule[] = [
             if (entries.length > 50) findings.push({ input: "tags", value: entries.length, message: `${entries.length} tags; AWS allows 50 (the provider's default tags count too)` });
             for (const [key, value] of entries) {
                 if (key.length < 1 || key.length > 128 || /^aws:/i.test(key)) findings.push({ input: `${prefix}${key}`, value: key, message: "a tag key must be 1–128 characters and not start with aws:" });
-                if (typeof value === "string" && known(value) && value.length > 256) findings.push({ input: `${prefix}${key}`, value, message: `a tag value is ${value.length} characters; at most 256` });
+                if (typeof value === "string" && known(value) && value.length > TAG_VALUE_MAX) findings.push({ input: `${prefix}${key}`, value, message: `a tag value is ${value.length} characters; at most ${TAG_VALUE_MAX}` });
             }
             return findings;
         },

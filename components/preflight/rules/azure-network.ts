@@ -6,7 +6,7 @@
  */
 import { parseIpv4Cidr, parseIpv6Cidr } from "../../addressing/cidr";
 import { at, asNumber, each, known, oneOf, range } from "../check";
-import { ASN_SOURCE, AZURE_NAME_RULES, AZURE_NAME_SOURCE, PORT_SOURCE, azureName, azureNameProblem, portRangeProblem, reservedAsnReason } from "../limits";
+import { ASN_SOURCE, AZURE_NAME_RULES, TAG_VALUE_MAX, AZURE_NAME_SOURCE, PORT_SOURCE, azureName, azureNameProblem, portRangeProblem, reservedAsnReason } from "../limits";
 import type { Finding, PreflightRule } from "../types";
 
 const SPEC = "Azure/azure-rest-api-specs, specification/network/resource-manager/Microsoft.Network";
@@ -147,7 +147,7 @@ export const azureNetworkRules: PreflightRule[] = [
             const findings: Finding[] = entries.length > 50 ? [{ input: "tags", value: entries.length, message: `${entries.length} tags; Azure allows 50` }] : [];
             for (const [key, value] of entries) {
                 if (key.length > 512 || /[<>%&\\?/]/.test(key)) findings.push({ input: `tags.${key}`, value: key, message: "a tag name is at most 512 characters without < > % & \\ ? /" });
-                if (typeof value === "string" && known(value) && value.length > 256) findings.push({ input: `tags.${key}`, value, message: `a tag value is ${value.length} characters; at most 256` });
+                if (typeof value === "string" && known(value) && value.length > TAG_VALUE_MAX) findings.push({ input: `tags.${key}`, value, message: `a tag value is ${value.length} characters; at most ${TAG_VALUE_MAX}` });
             }
             return findings;
         },
