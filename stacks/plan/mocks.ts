@@ -59,7 +59,7 @@ export class LandingZoneMocks implements pulumi.runtime.Mocks {
                 // As EC2 would answer for an account that has every zone the catalogue lists.
                 const region = (args.inputs.region as string | undefined) ?? this.region;
                 const names = awsRegion(region)?.zones ?? ["a", "b", "c"].map((s) => `${region}${s}`);
-                return { names, zoneIds: names.map((_, i) => `${region.replace(/-/g, "").slice(0, 5)}-az${i + 1}`), groupNames: names.map(() => region), id: region, region };
+                return { names, zoneIds: names.map((_, i) => `${region}-az${i + 1}`), groupNames: names.map(() => region), id: region, region };
             }
             default:
                 return { ...args.inputs };
