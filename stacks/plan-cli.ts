@@ -1,5 +1,5 @@
 /**
- * `npm run plan -- [--stack dev] [--config FILE] [--json]` (started by
+ * `npm run plan -- [--stack dev] [--config FILE] [--policy-config FILE] [--json]` (started by
  * stacks/plan/launch.js, which bundles this file and exits with `main`'s status).
  *
  * Evaluates the real program offline under Pulumi mocks with a stack's
@@ -7,17 +7,20 @@
  * Exit status: 0 no mandatory violation; 1 a mandatory violation; 2 invalid
  * config or usage, or a provider preflight violation (one line per problem on stderr).
  */
-import * as fs from "fs";
 import * as path from "path";
 import { estimateMonthlyCost } from "../components/cost";
 import { preflightLines, runPreflight } from "../components/preflight";
-import { hasMandatory, PolicyConfigError, runPoliciesOffline } from "../policy/offline";
+import { hasMandatory, loadPolicyConfig, PolicyConfigError, runPoliciesOffline } from "../policy/offline";
 import { ipv6Readiness } from "../policy/ipv6-readiness";
 import { buildPlanDocument, renderReport } from "./plan/report";
+import { replacementsByConfigKey } from "./plan/replacements";
 import { runPlan } from "./plan/run";
 import { readStackFile, StackFileError } from "./plan/stack-file";
+import { costCapFromFile, CostCapError, LEGACY_STACK_CAP_KEY, policyConfigPath, shownPath, stackCapDisagreement } from "./config/cost-cap";
 
-interface Options { stack: string; configFile?: string; json: boolean }
+interface Options { stack: string; configFile?: string; policyConfigFile?: string; json: boolean }
+
+const USAGE = "usage: npm run plan -- [--stack NAME] [--config Pulumi.NAME.yaml] [--policy-config policy/config/NAME.json] [--json]";
 
 function parseArgs(argv: string[]): Options {
     const options: Options = { stack: "dev", json: false };
@@ -30,9 +33,10 @@ function parseArgs(argv: string[]): Options {
         };
         if (arg === "--stack" || arg === "-s") options.stack = value();
         else if (arg === "--config" || arg === "-c") options.configFile = value();
+        else if (arg === "--policy-config") options.policyConfigFile = value();
         else if (arg === "--json") options.json = true;
-        else if (arg === "--help" || arg === "-h") throw new UsageError("usage: npm run plan -- [--stack NAME] [--config Pulumi.NAME.yaml] [--json]");
-        else throw new UsageError(`unknown argument ${arg} (usage: npm run plan -- [--stack NAME] [--config FILE] [--json])`);
+        else if (arg === "--help" || arg === "-h") throw new UsageError(USAGE);
+        else throw new UsageError(`unknown argument ${arg} (${USAGE})`);
     }
     return options;
 }
@@ -59,6 +63,24 @@ export async function main(argv: string[]): Promise<number> {
         }
         throw err;
     }
+    // The one cost cap: the policy config `pulumi preview --policy-pack-config`
+    // would apply (policy/config/<stack>.json), checked before anything is planned.
+    let cap;
+    try {
+        cap = costCapFromFile(options.policyConfigFile ?? policyConfigPath(options.stack), options.stack);
+    } catch (err) {
+        if (err instanceof CostCapError) {
+            process.stderr.write(`${err.message}\n`);
+            return 2;
+        }
+        throw err;
+    }
+    const legacyCap = stackConfig.config[LEGACY_STACK_CAP_KEY];
+    const disagreement = legacyCap !== undefined && Number.isFinite(Number(legacyCap)) ? stackCapDisagreement(Number(legacyCap), cap, file) : undefined;
+    if (disagreement) {
+        process.stderr.write(`${disagreement}\n`);
+        return 2;
+    }
     const result = await runPlan(options.stack, stackConfig);
     if (!result.ok) {
         process.stderr.write(result.problems.map((p) => `${p}\n`).join(""));
@@ -72,8 +94,8 @@ export async function main(argv: string[]): Promise<number> {
     let policies;
     try {
         policies = await runPoliciesOffline(run.resources, {
-            env: policyEnvironment(run.config.environment, run.config.profile),
-            configOverrides: run.config.monthlyCostCapUsd !== undefined ? { "cost-monthly-cap": { monthlyCapUsd: run.config.monthlyCostCapUsd } } : {},
+            // Exactly the file the real pack would be given: no overrides.
+            config: loadPolicyConfig(path.basename(cap.file, ".json"), undefined, path.dirname(cap.file)),
             secretLength: (resource, inputPath) => (resource as (typeof run.resources)[number]).secretLengths?.[inputPath],
         });
     } catch (err) {
@@ -89,10 +111,12 @@ export async function main(argv: string[]): Promise<number> {
         preflight,
         policies: { violations: policies.violations },
         ipv6: ipv6Readiness(run.resources),
+        policyConfig: shownPath(cap.file),
+        replacements: replacementsByConfigKey(run.resources),
         cost: {
             currency: "USD",
             monthly: estimate.monthly,
-            cap: run.config.monthlyCostCapUsd ?? null,
+            cap: cap.monthlyCapUsd,
             items: estimate.items.map(({ type, name, monthly, basis }) => ({ type, name, monthly, basis })),
         },
     });
@@ -102,15 +126,4 @@ export async function main(argv: string[]): Promise<number> {
         return 2;
     }
     return hasMandatory(policies) ? 1 : 0;
-}
-
-/**
- * Which policy/config/<env>.json applies: the environment's own file when
- * there is one, else the file for its profile (prod for production, dev for
- * budget), so a new stack is checked at once.
- */
-function policyEnvironment(environment: string, profile: "budget" | "production"): string {
-    const dir = path.join(__dirname, "..", "policy", "config");
-    if (fs.existsSync(path.join(dir, `${environment}.json`))) return environment;
-    return profile === "production" ? "prod" : "dev";
 }

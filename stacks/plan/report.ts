@@ -5,6 +5,7 @@
  */
 import type { PreflightResult } from "../../components/preflight/types";
 import type { Ipv6Readiness } from "../../policy/ipv6-readiness";
+import { ConfigKeyReplacements, renderReplacements } from "./replacements";
 import { PlanRun, PlannedResource } from "./run";
 
 export interface CostItem { type: string; name: string; monthly: number; basis: string }
@@ -36,10 +37,14 @@ export interface PlanDocument {
     preflight?: PreflightResult;
     /** IPv6 readiness: what is dual-stack, what is IPv4-only and why (policy/ipv6-readiness.ts). */
     ipv6: unknown;
+    /** The policy pack config the policies and the cap came from (policy/config/<stack>.json), as given to `--policy-pack-config`. */
+    policyConfig?: string;
+    /** Per config key: what a change would replace, what it updates in place (stacks/plan/replacements.ts). */
+    replacements?: ConfigKeyReplacements[];
     outputs: Record<string, unknown>;
 }
 
-export function buildPlanDocument(run: PlanRun, extra?: { cost?: PlanDocument["cost"]; policies?: PlanDocument["policies"]; ipv6?: unknown; preflight?: PreflightResult }): PlanDocument {
+export function buildPlanDocument(run: PlanRun, extra?: { cost?: PlanDocument["cost"]; policies?: PlanDocument["policies"]; ipv6?: unknown; policyConfig?: string; replacements?: ConfigKeyReplacements[]; preflight?: PreflightResult }): PlanDocument {
     const byUrn = new Map(run.resources.map((r) => [r.urn, r]));
     const parentName = (r: PlannedResource) => {
         const parent = r.parent ? byUrn.get(r.parent) : undefined;
@@ -78,10 +83,12 @@ export function buildPlanDocument(run: PlanRun, extra?: { cost?: PlanDocument["c
             },
             sites: plan.sites,
         },
-        cost: extra?.cost ?? { currency: "USD", monthly: 0, cap: run.config.monthlyCostCapUsd ?? null, items: [] },
+        cost: extra?.cost ?? { currency: "USD", monthly: 0, cap: null, items: [] },
         policies: extra?.policies ?? { violations: [] },
         ...(extra?.preflight ? { preflight: extra.preflight } : {}),
         ipv6: extra?.ipv6 ?? null,
+        ...(extra?.policyConfig !== undefined ? { policyConfig: extra.policyConfig } : {}),
+        ...(extra?.replacements !== undefined ? { replacements: extra.replacements } : {}),
         outputs: run.outputs,
     };
 }
@@ -114,14 +121,14 @@ export function renderReport(doc: PlanDocument): string {
     lines.push(...renderRouterSheets(doc.outputs.branchRouterSheets));
 
     const cap = doc.cost.cap;
-    const capText = cap !== null ? ` against a cap of $${cap.toFixed(2)} (${doc.cost.monthly <= cap ? `${((doc.cost.monthly / cap) * 100).toFixed(0)} % used` : `OVER by $${(doc.cost.monthly - cap).toFixed(2)}`})` : " (no cap set)";
+    const capText = cap !== null ? ` against a cap of $${cap.toFixed(2)} (${doc.cost.monthly <= cap ? `${((doc.cost.monthly / cap) * 100).toFixed(0)} % used` : `OVER by $${(doc.cost.monthly - cap).toFixed(2)}`}${doc.policyConfig ? `, from ${doc.policyConfig}` : ""})` : " (no cap set)";
     lines.push(`Monthly cost estimate: $${doc.cost.monthly.toFixed(2)}${capText}`);
     const charged = doc.cost.items.filter((i) => i.monthly !== 0 || i.basis.startsWith("unpriced")).sort((a, b) => b.monthly - a.monthly);
     lines.push(...table(["USD/month", "resource", "basis"], charged.map((i) => [i.monthly.toFixed(2), `${shortType(i.type)} ${i.name}`, i.basis])).map((l) => `  ${l}`));
     const free = doc.cost.items.length - charged.length;
     if (free > 0) lines.push(`  (+ ${free} resources priced at $0: networks, routes, IAM, free-tier Lambda and rules; see --json for each basis)`);
     lines.push("");
-    lines.push(`Policies: ${doc.policies.violations.length === 0 ? "no violations" : `${doc.policies.violations.length} violation(s)`}`);
+    lines.push(`Policies${doc.policyConfig ? ` (config ${doc.policyConfig})` : ""}: ${doc.policies.violations.length === 0 ? "no violations" : `${doc.policies.violations.length} violation(s)`}`);
     for (const v of doc.policies.violations) lines.push(`  [${v.level}] ${v.policy}${v.resource ? ` (${v.resource})` : ""}: ${v.message}`);
     lines.push("");
     if (doc.preflight) {
@@ -131,6 +138,8 @@ export function renderReport(doc: PlanDocument): string {
     }
     lines.push(...renderIpv6(doc.ipv6 as Ipv6Readiness | null));
     lines.push("");
+    const replacements = renderReplacements(doc.replacements ?? []);
+    if (replacements.length > 0) lines.push(...replacements, "");
     lines.push("Outputs:");
     for (const [key, value] of Object.entries(doc.outputs)) {
         if (key === "addressPlan" || key === "branchRouterSheets") continue;

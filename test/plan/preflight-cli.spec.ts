@@ -47,7 +47,6 @@ describe("provider preflight in the plan", () => {
             c["landing-zone:sites"] = names.map((name, i) => ({ ...template, name, publicIp: `49.255.13.${i + 1}`, addressSpaces: [`192.168.${100 + i}.0/24`], ...(i % 2 ? { bgp: { asn: 4200000000 + i, peeringAddress: `192.168.${100 + i}.1` } } : {}) }));
             c["landing-zone:vpnPreSharedKeys"] = Object.fromEntries(names.map((n) => [n, psk]));
             c["landing-zone:server"].dataVolume = { sizeGiB: 4, iops: 3000, mountPoint: "/srv/data" };
-            c["landing-zone:monthlyCostCapUsd"] = 5000;
         });
         // The plan and the preflight (the cost and policy steps have their own specs).
         const result = await runPlan("staging", readStackFile(file));
