@@ -107,13 +107,13 @@ describe("config against the limits the clouds enforce", () => {
         assert.match(onlyProblem((r) => (r.sites[0].bgp = { asn: 65010, peeringAddress: r.sites[0].publicIp })), /^landing-zone:sites\[0\]\.bgp\.peeringAddress: 49\.255\.12\.34 is the site's public IP/);
         assert.equal(onlyProblem((r) => (r.sites[0].bgp = { asn: 65010, peeringAddress: "10.100.0.12" })),
             'landing-zone:sites[0].bgp.peeringAddress: 10.100.0.12 is inside 10.100.0.0/23 (wan.hubPrefix), an Azure range; Azure would route it into Azure, not to site "head-office"');
-        assert.match(onlyProblem((r) => (r.sites[0].bgp = { asn: 65010, peeringAddress: "10.21.3.4" })), /is inside 10\.21\.0\.0\/16 \(azure\.spoke\.ipv4Cidr\)/);
+        assert.match(onlyProblem((r) => (r.sites[0].bgp = { asn: 65010, peeringAddress: "10.51.3.4" }), "prod"), /is inside 10\.51\.0\.0\/16 \(azure\.spoke\.ipv4Cidr\)/);
     });
 
     it("refuses NSG port ranges reversed or above 65535", () => {
         assert.equal(onlyProblem((r) => (r.azure.vnet.subnets[0].allowInbound[0].ports = "8100-8000")), "landing-zone:azure.vnet.subnets[0].allowInbound[0].ports: 8100-8000 is reversed; write 8000-8100");
         assert.equal(onlyProblem((r) => (r.azure.vnet.subnets[0].allowInbound[0].ports = "70000")), "landing-zone:azure.vnet.subnets[0].allowInbound[0].ports: 70000 is outside 1–65535");
-        assert.match(onlyProblem((r) => (r.azure.spoke.subnets[0].allowInbound = [{ name: "x", protocol: "Tcp", ports: "0-10" }])), /^landing-zone:azure\.spoke\.subnets\[0\]\.allowInbound\[0\]\.ports: 0-10 is outside 1–65535$/);
+        assert.match(onlyProblem((r) => (r.azure.spoke.subnets[0].allowInbound = [{ name: "x", protocol: "Tcp", ports: "0-10" }]), "prod"), /^landing-zone:azure\.spoke\.subnets\[0\]\.allowInbound\[0\]\.ports: 0-10 is outside 1–65535$/);
     });
 
     it("accepts a small gp3 volume at the 3,000 IOPS baseline, and refuses more IOPS than 500 per GiB above it", () => {
