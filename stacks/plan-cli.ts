@@ -16,7 +16,7 @@ import { buildPlanDocument, renderReport } from "./plan/report";
 import { replacementsByConfigKey } from "./plan/replacements";
 import { runPlan } from "./plan/run";
 import { readStackFile, StackFileError } from "./plan/stack-file";
-import { costCapFromFile, CostCapError, LEGACY_STACK_CAP_KEY, policyConfigPath, shownPath, stackCapDisagreement } from "./config/cost-cap";
+import { costCapFromFile, CostCapError, LEGACY_STACK_CAP_KEY, POLICY_CONFIG_ENV, policyConfigPath, shownPath, stackCapDisagreement } from "./config/cost-cap";
 
 interface Options { stack: string; configFile?: string; policyConfigFile?: string; json: boolean }
 
@@ -81,6 +81,8 @@ export async function main(argv: string[]): Promise<number> {
         process.stderr.write(`${disagreement}\n`);
         return 2;
     }
+    // The program's cloud budgets take the same file's cap.
+    process.env[POLICY_CONFIG_ENV] = cap.file;
     const result = await runPlan(options.stack, stackConfig);
     if (!result.ok) {
         process.stderr.write(result.problems.map((p) => `${p}\n`).join(""));

@@ -9,7 +9,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { planAddresses } from "../components/addressing";
 import { ConfigError, addressingInputOf, loadConfig } from "./config";
 import { confirmAvailabilityZones } from "./availability-zones";
-import { CostCapError, costCapOf, stackCapDisagreement } from "./config/cost-cap";
+import { CostCapError, POLICY_CONFIG_ENV, costCapFromFile, policyConfigPath, stackCapDisagreement } from "./config/cost-cap";
 import { buildLandingZone, createProviders } from "./landing-zone";
 
 export async function landingZoneProgram(): Promise<Record<string, unknown>> {
@@ -21,20 +21,23 @@ export async function landingZoneProgram(): Promise<Record<string, unknown>> {
         if (err instanceof ConfigError) throw new pulumi.RunError(err.message);
         throw err;
     }
-    // A stack that still sets the old second cap must agree with the policy file (the one source).
+    // The one cap (the policy config the pack enforces): the cloud budgets take it. A stack that
+    // still sets the old second cap must agree with it.
+    const stack = pulumi.getStack();
+    let cap;
+    try {
+        cap = costCapFromFile(process.env[POLICY_CONFIG_ENV] ?? policyConfigPath(stack), stack);
+    } catch (err) {
+        if (err instanceof CostCapError) throw new pulumi.RunError(err.message);
+        throw err;
+    }
     if (config.monthlyCostCapUsd !== undefined) {
-        const stack = pulumi.getStack();
-        try {
-            const line = stackCapDisagreement(config.monthlyCostCapUsd, costCapOf(stack), `Pulumi.${stack}.yaml`);
-            if (line) throw new pulumi.RunError(line);
-        } catch (err) {
-            if (err instanceof CostCapError) throw new pulumi.RunError(err.message);
-            throw err;
-        }
+        const line = stackCapDisagreement(config.monthlyCostCapUsd, cap, `Pulumi.${stack}.yaml`);
+        if (line) throw new pulumi.RunError(line);
     }
     const plan = planAddresses(addressingInputOf(config));
     const providers = createProviders(config);
     // The account's zones, before any cloud resource is declared (declarations stay outside apply).
     await confirmAvailabilityZones(config, providers.aws);
-    return buildLandingZone(config, plan, undefined, providers).outputs;
+    return buildLandingZone({ ...config, monthlyCostCapUsd: cap.monthlyCapUsd }, plan, undefined, providers).outputs;
 }
