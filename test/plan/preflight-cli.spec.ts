@@ -49,7 +49,7 @@ describe("provider preflight in the plan", () => {
             c["landing-zone:server"].dataVolume = { sizeGiB: 4, iops: 3000, mountPoint: "/srv/data" };
         });
         // The plan and the preflight (the cost and policy steps have their own specs).
-        const result = await runPlan("staging", readStackFile(file));
+        const result = await runPlan("dev", readStackFile(file));
         assert.ok(result.ok, JSON.stringify(result));
         assert.deepEqual(runPreflight(result.run.resources).violations, []);
         const sites = result.run.resources.filter((r) => r.type === "azure-native:network:VpnSite");
