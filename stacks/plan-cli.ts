@@ -5,10 +5,11 @@
  * Evaluates the real program offline under Pulumi mocks with a stack's
  * config and prints the report (or the JSON document with --json).
  * Exit status: 0 no mandatory violation; 1 a mandatory violation; 2 invalid
- * config or usage (one line per problem on stderr).
+ * config or usage, or a provider preflight violation (one line per problem on stderr).
  */
 import * as path from "path";
 import { estimateMonthlyCost } from "../components/cost";
+import { preflightLines, runPreflight } from "../components/preflight";
 import { hasMandatory, loadPolicyConfig, PolicyConfigError, runPoliciesOffline } from "../policy/offline";
 import { ipv6Readiness } from "../policy/ipv6-readiness";
 import { buildPlanDocument, renderReport } from "./plan/report";
@@ -113,7 +114,10 @@ export async function main(argv: string[]): Promise<number> {
         }
         throw err;
     }
+    // The providers' own rules on every planned input: a violation fails like invalid config.
+    const preflight = runPreflight(run.resources);
     const doc = buildPlanDocument(run, {
+        preflight,
         policies: { violations: policies.violations },
         ipv6: ipv6Readiness(run.resources),
         policyConfig: shownPath(cap.file),
@@ -126,5 +130,9 @@ export async function main(argv: string[]): Promise<number> {
         },
     });
     process.stdout.write(options.json ? `${JSON.stringify(doc, null, 2)}\n` : `${renderReport(doc)}\n`);
+    if (preflight.violations.length > 0) {
+        process.stderr.write(preflightLines(preflight).map((line) => `${line}\n`).join(""));
+        return 2;
+    }
     return hasMandatory(policies) ? 1 : 0;
 }
