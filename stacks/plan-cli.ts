@@ -1,5 +1,5 @@
 /**
- * `npm run plan -- [--stack dev] [--config FILE] [--json]` (started by
+ * `npm run plan -- [--stack dev] [--config FILE] [--json] [--base BASE.json] [--diagram]` (started by
  * stacks/plan/launch.js, which bundles this file and exits with `main`'s status).
  *
  * Evaluates the real program offline under Pulumi mocks with a stack's
@@ -12,14 +12,16 @@ import * as path from "path";
 import { estimateMonthlyCost } from "../components/cost";
 import { hasMandatory, PolicyConfigError, runPoliciesOffline } from "../policy/offline";
 import { ipv6Readiness } from "../policy/ipv6-readiness";
+import { renderDiagram } from "./plan/diagram";
+import { BasePlan, BasePlanError, diffPlans, readBasePlan } from "./plan/diff";
 import { buildPlanDocument, renderReport } from "./plan/report";
 import { runPlan } from "./plan/run";
 import { readStackFile, StackFileError } from "./plan/stack-file";
 
-interface Options { stack: string; configFile?: string; json: boolean }
+interface Options { stack: string; configFile?: string; json: boolean; baseFile?: string; diagram: boolean }
 
 function parseArgs(argv: string[]): Options {
-    const options: Options = { stack: "dev", json: false };
+    const options: Options = { stack: "dev", json: false, diagram: false };
     for (let i = 0; i < argv.length; i++) {
         const arg = argv[i];
         const value = () => {
@@ -30,8 +32,10 @@ function parseArgs(argv: string[]): Options {
         if (arg === "--stack" || arg === "-s") options.stack = value();
         else if (arg === "--config" || arg === "-c") options.configFile = value();
         else if (arg === "--json") options.json = true;
-        else if (arg === "--help" || arg === "-h") throw new UsageError("usage: npm run plan -- [--stack NAME] [--config Pulumi.NAME.yaml] [--json]");
-        else throw new UsageError(`unknown argument ${arg} (usage: npm run plan -- [--stack NAME] [--config FILE] [--json])`);
+        else if (arg === "--base") options.baseFile = value();
+        else if (arg === "--diagram") options.diagram = true;
+        else if (arg === "--help" || arg === "-h") throw new UsageError("usage: npm run plan -- [--stack NAME] [--config Pulumi.NAME.yaml] [--json] [--base BASE.json] [--diagram]");
+        else throw new UsageError(`unknown argument ${arg} (usage: npm run plan -- [--stack NAME] [--config FILE] [--json] [--base BASE.json] [--diagram])`);
     }
     return options;
 }
@@ -49,10 +53,13 @@ export async function main(argv: string[]): Promise<number> {
     // npm runs scripts from the package root, where the stack files live.
     const file = options.configFile ?? path.join(process.cwd(), `Pulumi.${options.stack}.yaml`);
     let stackConfig;
+    let base: BasePlan | undefined;
     try {
+        // The base is read first: a bad --base fails before the plan's seconds are spent.
+        if (options.baseFile !== undefined) base = readBasePlan(options.baseFile);
         stackConfig = readStackFile(file);
     } catch (err) {
-        if (err instanceof StackFileError) {
+        if (err instanceof StackFileError || err instanceof BasePlanError) {
             process.stderr.write(`${err.message}\n`);
             return 2;
         }
@@ -92,7 +99,10 @@ export async function main(argv: string[]): Promise<number> {
             items: estimate.items.map(({ type, name, monthly, basis }) => ({ type, name, monthly, basis })),
         },
     });
-    process.stdout.write(options.json ? `${JSON.stringify(doc, null, 2)}\n` : `${renderReport(doc)}\n`);
+    // The diff informs and never changes the exit status.
+    if (base) doc.diff = diffPlans(base, doc);
+    const text = options.diagram ? renderDiagram(doc) : options.json ? JSON.stringify(doc, null, 2) : renderReport(doc);
+    process.stdout.write(`${text}\n`);
     return hasMandatory(policies) ? 1 : 0;
 }
 

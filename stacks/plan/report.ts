@@ -4,6 +4,7 @@
  * policies, filled by their own modules).
  */
 import type { Ipv6Readiness } from "../../policy/ipv6-readiness";
+import { PlanDiff, renderDiffText } from "./diff";
 import { PlanRun, PlannedResource } from "./run";
 
 export interface CostItem { type: string; name: string; monthly: number; basis: string }
@@ -34,6 +35,8 @@ export interface PlanDocument {
     /** IPv6 readiness: what is dual-stack, what is IPv4-only and why (policy/ipv6-readiness.ts). */
     ipv6: unknown;
     outputs: Record<string, unknown>;
+    /** Only with `--base`: the changes against an earlier plan (stacks/plan/diff.ts). */
+    diff?: PlanDiff;
 }
 
 export function buildPlanDocument(run: PlanRun, extra?: { cost?: PlanDocument["cost"]; policies?: PlanDocument["policies"]; ipv6?: unknown }): PlanDocument {
@@ -86,6 +89,7 @@ export function buildPlanDocument(run: PlanRun, extra?: { cost?: PlanDocument["c
 export function renderReport(doc: PlanDocument): string {
     const lines: string[] = [];
     lines.push(`Landing zone plan — stack "${doc.stack}" (offline, Pulumi mocks; no cloud calls)`, "");
+    if (doc.diff) lines.push(...renderDiffText(doc.diff));
     lines.push(`Resources (${doc.resources.length}):`);
     lines.push(...renderTree(doc.resources), "");
 
