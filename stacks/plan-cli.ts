@@ -14,8 +14,8 @@ import { hasMandatory, PolicyConfigError, runPoliciesOffline } from "../policy/o
 import { ipv6Readiness } from "../policy/ipv6-readiness";
 import { renderDiagram } from "./plan/diagram";
 import { BasePlan, BasePlanError, diffPlans, readBasePlan } from "./plan/diff";
-import { buildPlanDocument, renderReport } from "./plan/report";
-import { runPlan } from "./plan/run";
+import { buildPlanDocument, PlanDocument, renderReport } from "./plan/report";
+import { PlanRun, runPlan } from "./plan/run";
 import { readStackFile, StackFileError } from "./plan/stack-file";
 
 interface Options { stack: string; configFile?: string; json: boolean; baseFile?: string; diagram: boolean }
@@ -70,18 +70,9 @@ export async function main(argv: string[]): Promise<number> {
         process.stderr.write(result.problems.map((p) => `${p}\n`).join(""));
         return 2;
     }
-    const { run } = result;
-    const estimate = estimateMonthlyCost(
-        run.resources.map((r) => ({ type: r.type, name: r.name, inputs: r.inputs })),
-        { awsRegion: run.config.aws.region, azureLocation: run.config.azure.location },
-    );
-    let policies;
+    let planned;
     try {
-        policies = await runPoliciesOffline(run.resources, {
-            env: policyEnvironment(run.config.environment, run.config.profile),
-            configOverrides: run.config.monthlyCostCapUsd !== undefined ? { "cost-monthly-cap": { monthlyCapUsd: run.config.monthlyCostCapUsd } } : {},
-            secretLength: (resource, inputPath) => (resource as (typeof run.resources)[number]).secretLengths?.[inputPath],
-        });
+        planned = await planDocument(result.run);
     } catch (err) {
         if (err instanceof PolicyConfigError) {
             process.stderr.write(err.problems.map((p) => `policy config: ${p}\n`).join(""));
@@ -89,6 +80,29 @@ export async function main(argv: string[]): Promise<number> {
         }
         throw err;
     }
+    const { doc } = planned;
+    // The diff informs and never changes the exit status.
+    if (base) doc.diff = diffPlans(base, doc);
+    const text = options.diagram ? renderDiagram(doc) : options.json ? JSON.stringify(doc, null, 2) : renderReport(doc);
+    process.stdout.write(`${text}\n`);
+    return planned.mandatory ? 1 : 0;
+}
+
+/**
+ * A plan run priced, checked against the policies and rated for IPv6: the
+ * document `--json` prints, and whether a mandatory policy failed.
+ * Throws PolicyConfigError for an invalid policy config.
+ */
+export async function planDocument(run: PlanRun): Promise<{ doc: PlanDocument; mandatory: boolean }> {
+    const estimate = estimateMonthlyCost(
+        run.resources.map((r) => ({ type: r.type, name: r.name, inputs: r.inputs })),
+        { awsRegion: run.config.aws.region, azureLocation: run.config.azure.location },
+    );
+    const policies = await runPoliciesOffline(run.resources, {
+        env: policyEnvironment(run.config.environment, run.config.profile),
+        configOverrides: run.config.monthlyCostCapUsd !== undefined ? { "cost-monthly-cap": { monthlyCapUsd: run.config.monthlyCostCapUsd } } : {},
+        secretLength: (resource, inputPath) => (resource as (typeof run.resources)[number]).secretLengths?.[inputPath],
+    });
     const doc = buildPlanDocument(run, {
         policies: { violations: policies.violations },
         ipv6: ipv6Readiness(run.resources),
@@ -99,11 +113,7 @@ export async function main(argv: string[]): Promise<number> {
             items: estimate.items.map(({ type, name, monthly, basis }) => ({ type, name, monthly, basis })),
         },
     });
-    // The diff informs and never changes the exit status.
-    if (base) doc.diff = diffPlans(base, doc);
-    const text = options.diagram ? renderDiagram(doc) : options.json ? JSON.stringify(doc, null, 2) : renderReport(doc);
-    process.stdout.write(`${text}\n`);
-    return hasMandatory(policies) ? 1 : 0;
+    return { doc, mandatory: hasMandatory(policies) };
 }
 
 /**
