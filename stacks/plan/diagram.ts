@@ -49,9 +49,10 @@ export function renderDiagram(doc: DiagramInput, options: DiagramOptions = {}): 
     const ipv4Only = ipv4OnlyNames(doc);
     const lines = ["flowchart LR"];
     const edges: string[] = [];
-    const node = (indent: string, key: string, text: string, r?: Resource | string, shape: [string, string] = ["[", "]"]) => {
-        const name = typeof r === "string" ? r : r?.name;
-        const v4 = name !== undefined && ipv4Only.has(name);
+    /** `r` names the resource whose IPv6 readiness marks the node; `true` marks it IPv4-only outright. */
+    const node = (indent: string, key: string, text: string, r?: Resource | string | true, shape: [string, string] = ["[", "]"]) => {
+        const name = typeof r === "string" ? r : r === true ? undefined : r?.name;
+        const v4 = r === true || (name !== undefined && ipv4Only.has(name));
         lines.push(`${indent}${idOf(key)}${shape[0]}${label(v4 ? `${text}<br/>IPv4-only` : text)}${shape[1]}${v4 ? ":::ipv4only" : ""}`);
     };
     const internet = "internet";
@@ -75,7 +76,7 @@ export function renderDiagram(doc: DiagramInput, options: DiagramOptions = {}): 
             edges.push(`    ${idOf(`eigw:${eigw.name}`)} --> ${idOf(internet)}`);
         }
         for (const nat of ofType("aws:ec2/natGateway:NatGateway").filter(inVpc)) {
-            node("        ", `nat:${nat.name}`, `NAT gateway ${nat.name}<br/>IPv4 egress`);
+            node("        ", `nat:${nat.name}`, `NAT gateway ${nat.name}`, true);
             edges.push(`    ${idOf(`nat:${nat.name}`)} --> ${idOf(internet)}`);
         }
         const subnets = ofType("aws:ec2/subnet:Subnet").filter(inVpc);
