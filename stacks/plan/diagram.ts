@@ -93,7 +93,7 @@ export function renderDiagram(doc: DiagramInput, options: DiagramOptions = {}): 
             if (server?.subnetTier === tier) {
                 for (const g of ofType("aws:autoscaling/group:Group")) {
                     const types = server.instanceTypes?.join(", ") ?? "";
-                    node("            ", `asg:${g.name}`, `server: Auto Scaling group ${g.name}<br/>exactly ${String(g.inputs.maxSize ?? 1)} instance (${types}${server.market ? `, ${server.market}` : ""})<br/>in any of ${inTier.length} AZs`, g, ["([", "])"]);
+                    node("            ", `asg:${g.name}`, `server: Auto Scaling group ${g.name}<br/>exactly ${String(g.inputs.maxSize ?? 1)} instance (${types}${server.market ? `, ${server.market}` : ""})<br/>${inTier.length === 1 ? "in 1 AZ" : `in any of ${inTier.length} AZs`}`, g, ["([", "])"]);
                 }
             }
             lines.push("        end");
