@@ -30,7 +30,7 @@ interface Site { name: string; addressSpaces: string[] }
 
 /** The head: 5 sites added, the first site's range moved, the second removed, a new AWS-side ASN. */
 function headStack(base: string): string {
-    const doc = YAML.parse(base) as { config: Record<string, any> };
+    const doc = YAML.parse(base) as { config: Record<string, unknown> };
     const list = doc.config["landing-zone:sites"] as Site[];
     const keys = doc.config["landing-zone:vpnPreSharedKeys"] as Record<string, unknown>;
     list[0].addressSpaces = ["172.31.250.0/24"];
@@ -42,7 +42,7 @@ function headStack(base: string): string {
         delete (list[list.length - 1] as Partial<{ bgp: unknown }>).bgp;
         keys[name] = keys[list[2].name];
     }
-    doc.config["landing-zone:wan"] = { ...doc.config["landing-zone:wan"], awsSideAsn: 64600 };
+    doc.config["landing-zone:wan"] = { ...(doc.config["landing-zone:wan"] as Record<string, unknown>), awsSideAsn: 64600 };
     return YAML.stringify(doc);
 }
 

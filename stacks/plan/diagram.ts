@@ -27,6 +27,8 @@ const TIER_ORDER = ["public", "private", "data"];
 /** Mermaid label text: quotes would end the label. */
 const label = (text: string) => `"${text.replace(/"/g, "#quot;")}"`;
 const str = (v: unknown) => (typeof v === "string" ? v : undefined);
+/** A string or number input as text, else the fallback (inputs are untyped JSON). */
+const scalar = (v: unknown, fallback: string) => (typeof v === "string" || typeof v === "number" ? String(v) : fallback);
 
 export function renderDiagram(doc: DiagramInput, options: DiagramOptions = {}): string {
     const maxSites = options.maxSites ?? 12;
@@ -93,7 +95,7 @@ export function renderDiagram(doc: DiagramInput, options: DiagramOptions = {}): 
             if (server?.subnetTier === tier) {
                 for (const g of ofType("aws:autoscaling/group:Group")) {
                     const types = server.instanceTypes?.join(", ") ?? "";
-                    node("            ", `asg:${g.name}`, `server: Auto Scaling group ${g.name}<br/>exactly ${String(g.inputs.maxSize ?? 1)} instance (${types}${server.market ? `, ${server.market}` : ""})<br/>${inTier.length === 1 ? "in 1 AZ" : `in any of ${inTier.length} AZs`}`, g, ["([", "])"]);
+                    node("            ", `asg:${g.name}`, `server: Auto Scaling group ${g.name}<br/>exactly ${scalar(g.inputs.maxSize, "1")} instance (${types}${server.market ? `, ${server.market}` : ""})<br/>${inTier.length === 1 ? "in 1 AZ" : `in any of ${inTier.length} AZs`}`, g, ["([", "])"]);
                 }
             }
             lines.push("        end");
@@ -120,7 +122,7 @@ export function renderDiagram(doc: DiagramInput, options: DiagramOptions = {}): 
             }
         }
         for (const vgw of ofType("aws:ec2/vpnGateway:VpnGateway")) {
-            node("        ", `vgw:${vgw.name}`, `virtual private gateway<br/>AS ${String(vgw.inputs.amazonSideAsn ?? 64512)}`, vgw);
+            node("        ", `vgw:${vgw.name}`, `virtual private gateway<br/>AS ${scalar(vgw.inputs.amazonSideAsn, "64512")}`, vgw);
         }
         lines.push("    end");
     }
@@ -140,7 +142,7 @@ export function renderDiagram(doc: DiagramInput, options: DiagramOptions = {}): 
         }
         for (const hub of hubs) {
             const gateways = ofType("azure-native:network:VpnGateway").filter((g) => g.parent === hub.parent);
-            const gw = gateways.map((g) => `S2S VPN gateway, ${String(g.inputs.vpnGatewayScaleUnit ?? 1)} scale unit(s), AS ${String((g.inputs.bgpSettings as { asn?: number } | undefined)?.asn ?? 65515)}`);
+            const gw = gateways.map((g) => `S2S VPN gateway, ${scalar(g.inputs.vpnGatewayScaleUnit, "1")} scale unit(s), AS ${scalar((g.inputs.bgpSettings as { asn?: number } | undefined)?.asn, "65515")}`);
             node("        ", `hub:${hub.name}`, `Virtual WAN hub ${hub.name} (${str(hub.inputs.sku) ?? "Standard"})<br/>${str(hub.inputs.addressPrefix) ?? ""}${gw.length ? `<br/>${gw.join("<br/>")}` : ""}`, hub);
         }
         lines.push("    end");

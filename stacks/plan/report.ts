@@ -48,7 +48,7 @@ export function buildPlanDocument(run: PlanRun, extra?: { cost?: PlanDocument["c
     const subnetInputs = new Map(
         run.resources
             .filter((r) => r.type === "aws:ec2/subnet:Subnet")
-            .map((r) => [`${r.inputs.availabilityZone}/${(r.inputs.tags as Record<string, string> | undefined)?.["landing-zone:tier"]}`, r.inputs]),
+            .map((r) => [`${String(r.inputs.availabilityZone)}/${(r.inputs.tags as Record<string, string> | undefined)?.["landing-zone:tier"]}`, r.inputs]),
     );
     const plan = run.addressPlan;
     return {

@@ -25,7 +25,7 @@ describe("topology diagram (--diagram)", () => {
         for (const tier of ["public", "private", "data"]) assert.match(m, new RegExp(`subgraph \\S+\\["${tier} subnets"\\]`));
         // Each subnet with its AZ, IPv4 and IPv6 range, from the subnet resources.
         for (const s of doc.resources.filter((r) => r.type === "aws:ec2/subnet:Subnet")) {
-            assert.ok(m.includes(`${s.inputs.availabilityZone}<br/>${s.inputs.cidrBlock}<br/>${s.inputs.ipv6CidrBlock}`), s.name);
+            assert.ok(m.includes([s.inputs.availabilityZone, s.inputs.cidrBlock, s.inputs.ipv6CidrBlock].join("<br/>")), s.name);
         }
         assert.match(nodeWith(m, "Auto Scaling group prod-app-asg").line, /t4g\.medium, m7g\.medium, on-demand.*in any of 3 AZs/);
         assert.equal(nodeWith(m, "VNet prod-spoke-vnet").ipv4Only, true);

@@ -1,7 +1,7 @@
 import { strict as assert } from "assert";
 import * as fs from "fs";
 import * as path from "path";
-import { BasePlan, diffPlans } from "../../stacks/plan/diff";
+import { diffPlans } from "../../stacks/plan/diff";
 import { COMMENT_MARKER, prCommentMarkdown } from "../../stacks/plan/pr-comment";
 import { PlanDocument } from "../../stacks/plan/report";
 
@@ -51,7 +51,7 @@ function devLike(): PlanDocument {
 function comment(): string {
     const prodBase = prodLike("64512", ["melbourne", "brisbane"]);
     const prodHead: PlanDocument = prodLike("64600", ["melbourne", "brisbane", "perth"]);
-    prodHead.diff = diffPlans(prodBase as BasePlan, prodHead);
+    prodHead.diff = diffPlans(prodBase, prodHead);
     const dev = devLike();
     dev.diff = diffPlans(devLike(), dev);
     return prCommentMarkdown([{ file: "plan-dev.json", doc: dev }, { file: "plan-prod.json", doc: prodHead }, { file: "plan-test.json", error: "the plan wrote nothing" }]);
