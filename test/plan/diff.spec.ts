@@ -8,7 +8,7 @@ import { BasePlan, diffPlans, readBasePlan, renderDiffText } from "../../stacks/
 import { PlanDocument } from "../../stacks/plan/report";
 import { runPlan } from "../../stacks/plan/run";
 import { readStackFile } from "../../stacks/plan/stack-file";
-import { captureOutput, editedStackFile, planOfStack, ROOT } from "../helpers/stacks";
+import { captureOutput, editedStackFile, planOfStack } from "../helpers/stacks";
 
 /** The full plan document (cost, policies, IPv6) of a stack file. */
 async function documentOfFile(stack: string, file: string): Promise<PlanDocument> {
@@ -74,13 +74,11 @@ describe("plan diff against a base plan (--base)", () => {
         assert.match(renderDiffText(diff)[1], /^ {2}! replaces the virtual private gateway/);
     });
 
-    it("an unchanged stack shows no changes (two separate plans of dev)", async () => {
+    // An unchanged stack (two separate plans of dev, through the CLI's --base): test/plan/plan-cli.spec.ts.
+    it("an unchanged stack shows no changes: the report section says so", async () => {
         const base = await documentOfStack("dev");
-        const head = await documentOfFile("dev", path.join(ROOT, "Pulumi.dev.yaml"));
-        const diff = diffPlans(base, head);
-        assert.equal(diff.unchanged, true, JSON.stringify({ changed: diff.changed, cost: diff.cost.lines }));
-        assert.deepEqual([diff.added, diff.removed, diff.changed, diff.callouts, diff.cost.lines], [[], [], [], [], []]);
-        assert.equal(diff.cost.delta, 0);
+        const diff = diffPlans(base, JSON.parse(JSON.stringify(base)) as PlanDocument);
+        assert.equal(diff.unchanged, true);
         assert.deepEqual(renderDiffText(diff).slice(1, 2), ["  none: same resources, inputs, cost, policy results and IPv6 readiness"]);
     });
 
