@@ -7,6 +7,7 @@
  */
 import * as path from "path";
 import { compareConventionalHa, estimateMonthlyCost } from "../components/cost";
+import { costCapOf } from "../stacks/config/cost-cap";
 import { PlanRun, runPlan } from "../stacks/plan/run";
 import { readStackFile } from "../stacks/plan/stack-file";
 
@@ -20,11 +21,11 @@ export function costTablesMarkdown(runs: readonly PlanRun[]): string {
         const stack = run.stack;
         const options = { awsRegion: run.config.aws.region, azureLocation: run.config.azure.location };
         const estimate = estimateMonthlyCost(run.resources, options);
-        out.push(`### ${stack} (${run.config.aws.region} / ${run.config.azure.location}): ${usd(estimate.monthly)} a month, cap ${usd(run.config.monthlyCostCapUsd ?? 0)}`, "");
+        out.push(`### ${stack} (${run.config.aws.region} / ${run.config.azure.location}): ${usd(estimate.monthly)} a month, cap ${usd(costCapOf(stack).monthlyCapUsd)}`, "");
         out.push("| USD/month | resource | basis |", "|---:|---|---|");
         const lines = estimate.items.filter((i) => i.monthly > 0 || !i.priced).sort((a, b) => b.monthly - a.monthly);
         for (const i of lines) out.push(`| ${i.monthly.toFixed(2)} | ${i.type.split(":").pop()} \`${i.name}\` | ${i.basis.replace(/\|/g, "\\|")} |`);
-        out.push(`| 0.00 | ${estimate.items.length - lines.length} more resources | free (VPC, subnets, routes, gateways without hourly charge, IAM, security groups, NSGs, VPN sites, free-tier Lambda, EventBridge, SNS) |`, "");
+        out.push(`| 0.00 | ${estimate.items.length - lines.length} more resources | free (VPC, subnets, routes, gateways without hourly charge, IAM, security groups, NSGs, VPN sites, free-tier Lambda, EventBridge, SNS, S3 bucket settings, the trail's free first copy, budgets, the activity-log setting) |`, "");
 
         const server = run.config.server;
         if (server) {

@@ -1,5 +1,5 @@
 /**
- * `npm run plan -- [--stack dev] [--config FILE] [--json] [--base BASE.json] [--diagram]` (started by
+ * `npm run plan -- [--stack dev] [--config FILE] [--policy-config FILE] [--json] [--base BASE.json] [--diagram]` (started by
  * stacks/plan/launch.js, which bundles this file and exits with `main`'s status).
  *
  * Evaluates the real program offline under Pulumi mocks with a stack's
@@ -7,18 +7,21 @@
  * Exit status: 0 no mandatory violation; 1 a mandatory violation; 2 invalid
  * config or usage (one line per problem on stderr).
  */
-import * as fs from "fs";
 import * as path from "path";
 import { estimateMonthlyCost } from "../components/cost";
-import { hasMandatory, PolicyConfigError, runPoliciesOffline } from "../policy/offline";
+import { hasMandatory, loadPolicyConfig, PolicyConfigError, runPoliciesOffline } from "../policy/offline";
 import { ipv6Readiness } from "../policy/ipv6-readiness";
 import { renderDiagram } from "./plan/diagram";
 import { BasePlan, BasePlanError, diffPlans, readBasePlan } from "./plan/diff";
 import { buildPlanDocument, PlanDocument, renderReport } from "./plan/report";
+import { replacementsByConfigKey } from "./plan/replacements";
 import { PlanRun, runPlan } from "./plan/run";
 import { readStackFile, StackFileError } from "./plan/stack-file";
+import { CostCap, costCapFromFile, CostCapError, LEGACY_STACK_CAP_KEY, POLICY_CONFIG_ENV, policyConfigPath, shownPath, stackCapDisagreement } from "./config/cost-cap";
 
-interface Options { stack: string; configFile?: string; json: boolean; baseFile?: string; diagram: boolean }
+interface Options { stack: string; configFile?: string; policyConfigFile?: string; json: boolean; baseFile?: string; diagram: boolean }
+
+const USAGE = "usage: npm run plan -- [--stack NAME] [--config Pulumi.NAME.yaml] [--policy-config policy/config/NAME.json] [--json] [--base BASE.json] [--diagram]";
 
 function parseArgs(argv: string[]): Options {
     const options: Options = { stack: "dev", json: false, diagram: false };
@@ -31,11 +34,12 @@ function parseArgs(argv: string[]): Options {
         };
         if (arg === "--stack" || arg === "-s") options.stack = value();
         else if (arg === "--config" || arg === "-c") options.configFile = value();
+        else if (arg === "--policy-config") options.policyConfigFile = value();
         else if (arg === "--json") options.json = true;
         else if (arg === "--base") options.baseFile = value();
         else if (arg === "--diagram") options.diagram = true;
-        else if (arg === "--help" || arg === "-h") throw new UsageError("usage: npm run plan -- [--stack NAME] [--config Pulumi.NAME.yaml] [--json] [--base BASE.json] [--diagram]");
-        else throw new UsageError(`unknown argument ${arg} (usage: npm run plan -- [--stack NAME] [--config FILE] [--json] [--base BASE.json] [--diagram])`);
+        else if (arg === "--help" || arg === "-h") throw new UsageError(USAGE);
+        else throw new UsageError(`unknown argument ${arg} (${USAGE})`);
     }
     return options;
 }
@@ -65,6 +69,26 @@ export async function main(argv: string[]): Promise<number> {
         }
         throw err;
     }
+    // The one cost cap: the policy config `pulumi preview --policy-pack-config`
+    // would apply (policy/config/<stack>.json), checked before anything is planned.
+    let cap;
+    try {
+        cap = costCapFromFile(options.policyConfigFile ?? policyConfigPath(options.stack), options.stack);
+    } catch (err) {
+        if (err instanceof CostCapError) {
+            process.stderr.write(`${err.message}\n`);
+            return 2;
+        }
+        throw err;
+    }
+    const legacyCap = stackConfig.config[LEGACY_STACK_CAP_KEY];
+    const disagreement = legacyCap !== undefined && Number.isFinite(Number(legacyCap)) ? stackCapDisagreement(Number(legacyCap), cap, file) : undefined;
+    if (disagreement) {
+        process.stderr.write(`${disagreement}\n`);
+        return 2;
+    }
+    // The program's cloud budgets take the same file's cap.
+    process.env[POLICY_CONFIG_ENV] = cap.file;
     const result = await runPlan(options.stack, stackConfig);
     if (!result.ok) {
         process.stderr.write(result.problems.map((p) => `${p}\n`).join(""));
@@ -72,7 +96,7 @@ export async function main(argv: string[]): Promise<number> {
     }
     let planned;
     try {
-        planned = await planDocument(result.run);
+        planned = await planDocument(result.run, cap);
     } catch (err) {
         if (err instanceof PolicyConfigError) {
             process.stderr.write(err.problems.map((p) => `policy config: ${p}\n`).join(""));
@@ -89,40 +113,32 @@ export async function main(argv: string[]): Promise<number> {
 }
 
 /**
- * A plan run priced, checked against the policies and rated for IPv6: the
- * document `--json` prints, and whether a mandatory policy failed.
- * Throws PolicyConfigError for an invalid policy config.
+ * A plan run priced, checked against the policies of the cap's policy config
+ * and rated for IPv6: the document `--json` prints, and whether a mandatory
+ * policy failed. Throws PolicyConfigError for an invalid policy config.
+ * Without `cap`, the stack's own policy/config/<stack>.json.
  */
-export async function planDocument(run: PlanRun): Promise<{ doc: PlanDocument; mandatory: boolean }> {
+export async function planDocument(run: PlanRun, cap: CostCap = costCapFromFile(policyConfigPath(run.stack), run.stack)): Promise<{ doc: PlanDocument; mandatory: boolean }> {
     const estimate = estimateMonthlyCost(
         run.resources.map((r) => ({ type: r.type, name: r.name, inputs: r.inputs })),
         { awsRegion: run.config.aws.region, azureLocation: run.config.azure.location },
     );
     const policies = await runPoliciesOffline(run.resources, {
-        env: policyEnvironment(run.config.environment, run.config.profile),
-        configOverrides: run.config.monthlyCostCapUsd !== undefined ? { "cost-monthly-cap": { monthlyCapUsd: run.config.monthlyCostCapUsd } } : {},
+        // Exactly the file the real pack would be given: no overrides.
+        config: loadPolicyConfig(path.basename(cap.file, ".json"), undefined, path.dirname(cap.file)),
         secretLength: (resource, inputPath) => (resource as (typeof run.resources)[number]).secretLengths?.[inputPath],
     });
     const doc = buildPlanDocument(run, {
         policies: { violations: policies.violations },
         ipv6: ipv6Readiness(run.resources),
+        policyConfig: shownPath(cap.file),
+        replacements: replacementsByConfigKey(run.resources),
         cost: {
             currency: "USD",
             monthly: estimate.monthly,
-            cap: run.config.monthlyCostCapUsd ?? null,
+            cap: cap.monthlyCapUsd,
             items: estimate.items.map(({ type, name, monthly, basis }) => ({ type, name, monthly, basis })),
         },
     });
     return { doc, mandatory: hasMandatory(policies) };
-}
-
-/**
- * Which policy/config/<env>.json applies: the environment's own file when
- * there is one, else the file for its profile (prod for production, dev for
- * budget), so a new stack is checked at once.
- */
-function policyEnvironment(environment: string, profile: "budget" | "production"): string {
-    const dir = path.join(__dirname, "..", "policy", "config");
-    if (fs.existsSync(path.join(dir, `${environment}.json`))) return environment;
-    return profile === "production" ? "prod" : "dev";
 }

@@ -34,6 +34,10 @@ import { al2023ImageId, instanceArchitecture } from "./server-instance-types";
 import { RecoveryEstimate, estimateRecovery } from "./server-recovery";
 import { ServerSettings } from "./server-settings";
 import { serverUserData } from "./server-user-data";
+import { AcmeDirectory, acmeDnsPolicyStatements, serverTlsUserData, tlsSummary } from "./server-tls";
+
+/** Allowance on top of the launch hook's heartbeat for an instance to launch and boot, for the first create's capacity wait. */
+export const FIRST_LAUNCH_BOOT_SECONDS = 300;
 
 /** The EventBridge detail types of failed launches and terminations, forwarded to SNS. */
 export const FAILURE_DETAIL_TYPES = ["EC2 Instance Launch Unsuccessful", "EC2 Instance Terminate Unsuccessful"] as const;
@@ -53,6 +57,11 @@ export interface MultiAzServerArgs extends ServerSettings {
     tags?: Record<string, string>;
     /** The handler's Lambda runtime. Default nodejs22.x. */
     lambdaRuntime?: "nodejs20.x" | "nodejs22.x";
+    /**
+     * HTTPS with a Let's Encrypt certificate by DNS-01 (./server-tls.ts); only
+     * with `dns` (the certificate's name and zone). Default: none, HTTP only.
+     */
+    tls?: { email: string; acmeDirectory?: AcmeDirectory };
 }
 
 export class MultiAzServer extends pulumi.ComponentResource {
@@ -72,10 +81,13 @@ export class MultiAzServer extends pulumi.ComponentResource {
     readonly alertTopicArn: pulumi.Output<string>;
     /** Size of the handler bundle deployed as the Lambda's index.js. */
     readonly handlerBundleBytes: number;
+    /** HTTPS or HTTP only, in one line. */
+    readonly tls: string;
 
     constructor(name: string, args: MultiAzServerArgs, opts?: pulumi.ComponentResourceOptions) {
         super("landing-zone:aws:MultiAzServer", name, {}, opts);
         checkArgs(name, args);
+        if (args.tls && !args.dns) throw new Error(`MultiAzServer ${name}: tls needs dns (the certificate's name and the zone for the DNS-01 challenge)`);
         const parent = { parent: this };
         const tier = args.tierName;
         const tierTags = { [TAG.tier]: tier };
@@ -234,6 +246,15 @@ export class MultiAzServer extends pulumi.ComponentResource {
                 JSON.stringify(serverInstancePolicy({ partition, region, accountId, tierName: tier }))),
         }, parent);
         const profile = new iam.InstanceProfile(`${name}-instance`, { role: instanceRole.name, tags: tags("instance") }, { parent: this, dependsOn: [instancePolicy] });
+        const tls = args.tls && args.dns
+            ? { domain: args.dns.recordName, hostedZoneId: args.dns.hostedZoneId, email: args.tls.email, mountPoint: args.dataVolume.mountPoint, ...(args.app.systemdUnit !== undefined ? { systemdUnit: args.app.systemdUnit } : {}), ...(args.tls.acmeDirectory ? { acmeDirectory: args.tls.acmeDirectory } : {}) }
+            : undefined;
+        if (tls) {
+            new iam.RolePolicy(`${name}-instance-acme`, {
+                role: instanceRole.name,
+                policy: partition.apply((partition) => JSON.stringify({ Version: "2012-10-17", Statement: acmeDnsPolicyStatements({ partition, hostedZoneId: tls.hostedZoneId, domain: tls.domain }) })),
+            }, parent);
+        }
 
         const userData = serverUserData({
             tierName: tier,
@@ -243,6 +264,7 @@ export class MultiAzServer extends pulumi.ComponentResource {
             ...(args.app.systemdUnit !== undefined ? { systemdUnit: args.app.systemdUnit } : {}),
             packages: args.app.packages,
             waitSeconds: heartbeat,
+            ...(tls ? { afterMount: serverTlsUserData(tls) } : {}),
         });
         const launchTemplate = new ec2.LaunchTemplate(`${name}-lt`, {
             description: `${tier} server (Amazon Linux 2023 ${args.architecture})`,
@@ -279,6 +301,8 @@ export class MultiAzServer extends pulumi.ComponentResource {
         }, parent);
 
         const spot = args.market === "spot";
+        const launchHook = { name: `${tier}-launching`, lifecycleTransition: LIFECYCLE.launching, heartbeatTimeout: heartbeat, defaultResult: "ABANDON" };
+        const terminateHook = { name: `${tier}-terminating`, lifecycleTransition: LIFECYCLE.terminating, heartbeatTimeout: heartbeat, defaultResult: "CONTINUE" };
         const group = new autoscaling.Group(`${name}-asg`, {
             // A fixed name: the EventBridge rules and the handler's policy refer to it before the group exists.
             name: tier,
@@ -300,21 +324,21 @@ export class MultiAzServer extends pulumi.ComponentResource {
                     overrides: args.instanceTypes.map((instanceType) => ({ instanceType })),
                 },
             },
-            // Created with the group, so even the first instance waits for its data volume.
-            initialLifecycleHooks: [
-                {
-                    name: `${tier}-launching`,
-                    lifecycleTransition: LIFECYCLE.launching,
-                    heartbeatTimeout: heartbeat,
-                    defaultResult: "ABANDON",
-                },
-                {
-                    name: `${tier}-terminating`,
-                    lifecycleTransition: LIFECYCLE.terminating,
-                    heartbeatTimeout: heartbeat,
-                    defaultResult: "CONTINUE",
-                },
-            ],
+            // The launch hook is created with the group, so even the very first
+            // instance waits for its data volume; it is ignored after creation
+            // (see ignoreChanges and the LifecycleHook resources below).
+            initialLifecycleHooks: [launchHook],
+            // The engine waits for the first instance to be InService, which
+            // needs the launch hook to complete: wait for one whole launch
+            // attempt (the hook's heartbeat plus boot) instead of the
+            // provider's default 10 minutes, shorter than the heartbeat, which
+            // would fail the first `pulumi up` on a slow but healthy launch.
+            // Source: Pulumi aws.autoscaling.Group `waitForCapacityTimeout`
+            // (default "10m"; capacity = instances InService and healthy);
+            // AWS Auto Scaling user guide, "Amazon EC2 Auto Scaling lifecycle
+            // hooks": an instance stays Pending:Wait until the hook completes
+            // or its heartbeat times out.
+            waitForCapacityTimeout: `${heartbeat + FIRST_LAUNCH_BOOT_SECONDS}s`,
             enabledMetrics: ["GroupInServiceInstances", "GroupPendingInstances", "GroupTerminatingInstances", "GroupDesiredCapacity"],
             metricsGranularity: "1Minute",
             tags: [
@@ -327,8 +351,32 @@ export class MultiAzServer extends pulumi.ComponentResource {
             dependsOn: [handler, handlerPolicy, invokeConfig, permission, lifecycleTarget],
             deleteBeforeReplace: true,
             // The handler marks the group `landing-zone:data-initialized`; an update must not strip it.
-            ignoreChanges: ["tags"],
+            // initialLifecycleHooks is replace-on-change (ForceNew in the Terraform
+            // AWS provider's aws_autoscaling_group, which the bridged provider runs):
+            // it only seeds the launch hook at creation; the hooks' settings are
+            // owned by the LifecycleHook resources below, updated in place.
+            ignoreChanges: ["tags", "initialLifecycleHooks"],
         });
+
+        // The hooks as their own resources (PutLifecycleHook creates or updates
+        // a hook by name, so the launch hook seeded above is taken over, not
+        // duplicated): hook timing follows the failover settings without
+        // touching the group. Decision and source: the Terraform/Pulumi docs of
+        // aws_autoscaling_lifecycle_hook warn that hooks added this way only
+        // exist after the group is created, "after the initial instances have
+        // been launched", and say to use initial_lifecycle_hook "if you need
+        // hooks to run on all instances"; initial_lifecycle_hook is ForceNew.
+        // So: the launch hook is seeded through initialLifecycleHooks (the first
+        // instance is held) and then ignored; both hooks are managed here.
+        for (const [suffix, hook] of [["launching", launchHook], ["terminating", terminateHook]] as const) {
+            new autoscaling.LifecycleHook(`${name}-${suffix}`, {
+                name: hook.name,
+                autoscalingGroupName: group.name,
+                lifecycleTransition: hook.lifecycleTransition,
+                heartbeatTimeout: hook.heartbeatTimeout,
+                defaultResult: hook.defaultResult,
+            }, parent);
+        }
 
         // ── scheduled snapshots ───────────────────────────────────────────
         const dlmRole = new iam.Role(`${name}-dlm`, {
@@ -400,6 +448,7 @@ export class MultiAzServer extends pulumi.ComponentResource {
         this.groupName = group.name;
         this.elasticIp = eip?.publicIp;
         this.dnsNames = args.dns ? [args.dns.recordName] : [];
+        this.tls = tlsSummary(tls);
         this.dataVolumeTags = { [TAG.tier]: tier, [TAG.role]: ROLE_DATA };
         this.snapshotSchedule = { intervalHours, retainCount, startTime, description: `every ${intervalHours} h from ${startTime} UTC, keep ${retainCount}` };
         this.securityGroupId = sg.id;
@@ -410,6 +459,7 @@ export class MultiAzServer extends pulumi.ComponentResource {
             groupName: this.groupName,
             elasticIp: this.elasticIp,
             dnsNames: this.dnsNames,
+            tls: this.tls,
             dataVolumeTags: this.dataVolumeTags,
             snapshotSchedule: this.snapshotSchedule,
             recovery: this.recovery,

@@ -11,7 +11,7 @@
  */
 import * as fs from "fs";
 import type { PlanDocument, PolicyViolation } from "./report";
-import { isReplaceOnChange } from "./replace-on-change";
+import { isReplaceOnChange } from "../../components/replace";
 
 export interface ResourceRef { type: string; name: string }
 /** One changed input; `before` / `after` are absent when the input was added / removed. */

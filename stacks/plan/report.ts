@@ -3,8 +3,10 @@
  * report: resource tree, address plan tables, outputs (then cost and
  * policies, filled by their own modules).
  */
+import { renderBaseline } from "./report-baseline";
 import type { Ipv6Readiness } from "../../policy/ipv6-readiness";
 import { PlanDiff, renderDiffText } from "./diff";
+import { ConfigKeyReplacements, renderReplacements } from "./replacements";
 import { PlanRun, PlannedResource } from "./run";
 
 export interface CostItem { type: string; name: string; monthly: number; basis: string }
@@ -34,12 +36,16 @@ export interface PlanDocument {
     policies: { violations: PolicyViolation[] };
     /** IPv6 readiness: what is dual-stack, what is IPv4-only and why (policy/ipv6-readiness.ts). */
     ipv6: unknown;
+    /** The policy pack config the policies and the cap came from (policy/config/<stack>.json), as given to `--policy-pack-config`. */
+    policyConfig?: string;
+    /** Per config key: what a change would replace, what it updates in place (stacks/plan/replacements.ts). */
+    replacements?: ConfigKeyReplacements[];
     outputs: Record<string, unknown>;
     /** Only with `--base`: the changes against an earlier plan (stacks/plan/diff.ts). */
     diff?: PlanDiff;
 }
 
-export function buildPlanDocument(run: PlanRun, extra?: { cost?: PlanDocument["cost"]; policies?: PlanDocument["policies"]; ipv6?: unknown }): PlanDocument {
+export function buildPlanDocument(run: PlanRun, extra?: { cost?: PlanDocument["cost"]; policies?: PlanDocument["policies"]; ipv6?: unknown; policyConfig?: string; replacements?: ConfigKeyReplacements[] }): PlanDocument {
     const byUrn = new Map(run.resources.map((r) => [r.urn, r]));
     const parentName = (r: PlannedResource) => {
         const parent = r.parent ? byUrn.get(r.parent) : undefined;
@@ -78,9 +84,11 @@ export function buildPlanDocument(run: PlanRun, extra?: { cost?: PlanDocument["c
             },
             sites: plan.sites,
         },
-        cost: extra?.cost ?? { currency: "USD", monthly: 0, cap: run.config.monthlyCostCapUsd ?? null, items: [] },
+        cost: extra?.cost ?? { currency: "USD", monthly: 0, cap: null, items: [] },
         policies: extra?.policies ?? { violations: [] },
         ipv6: extra?.ipv6 ?? null,
+        ...(extra?.policyConfig !== undefined ? { policyConfig: extra.policyConfig } : {}),
+        ...(extra?.replacements !== undefined ? { replacements: extra.replacements } : {}),
         outputs: run.outputs,
     };
 }
@@ -111,21 +119,24 @@ export function renderReport(doc: PlanDocument): string {
     lines.push("");
 
     lines.push(...renderServerTier(doc.outputs.server));
+    lines.push(...renderBaseline(doc.outputs.baseline));
     lines.push(...renderRouterSheets(doc.outputs.branchRouterSheets));
 
     const cap = doc.cost.cap;
-    const capText = cap !== null ? ` against a cap of $${cap.toFixed(2)} (${doc.cost.monthly <= cap ? `${((doc.cost.monthly / cap) * 100).toFixed(0)} % used` : `OVER by $${(doc.cost.monthly - cap).toFixed(2)}`})` : " (no cap set)";
+    const capText = cap !== null ? ` against a cap of $${cap.toFixed(2)} (${doc.cost.monthly <= cap ? `${((doc.cost.monthly / cap) * 100).toFixed(0)} % used` : `OVER by $${(doc.cost.monthly - cap).toFixed(2)}`}${doc.policyConfig ? `, from ${doc.policyConfig}` : ""})` : " (no cap set)";
     lines.push(`Monthly cost estimate: $${doc.cost.monthly.toFixed(2)}${capText}`);
     const charged = doc.cost.items.filter((i) => i.monthly !== 0 || i.basis.startsWith("unpriced")).sort((a, b) => b.monthly - a.monthly);
     lines.push(...table(["USD/month", "resource", "basis"], charged.map((i) => [i.monthly.toFixed(2), `${shortType(i.type)} ${i.name}`, i.basis])).map((l) => `  ${l}`));
     const free = doc.cost.items.length - charged.length;
     if (free > 0) lines.push(`  (+ ${free} resources priced at $0: networks, routes, IAM, free-tier Lambda and rules; see --json for each basis)`);
     lines.push("");
-    lines.push(`Policies: ${doc.policies.violations.length === 0 ? "no violations" : `${doc.policies.violations.length} violation(s)`}`);
+    lines.push(`Policies${doc.policyConfig ? ` (config ${doc.policyConfig})` : ""}: ${doc.policies.violations.length === 0 ? "no violations" : `${doc.policies.violations.length} violation(s)`}`);
     for (const v of doc.policies.violations) lines.push(`  [${v.level}] ${v.policy}${v.resource ? ` (${v.resource})` : ""}: ${v.message}`);
     lines.push("");
     lines.push(...renderIpv6(doc.ipv6 as Ipv6Readiness | null));
     lines.push("");
+    const replacements = renderReplacements(doc.replacements ?? []);
+    if (replacements.length > 0) lines.push(...replacements, "");
     lines.push("Outputs:");
     for (const [key, value] of Object.entries(doc.outputs)) {
         if (key === "addressPlan" || key === "branchRouterSheets") continue;
@@ -143,6 +154,7 @@ function renderRouterSheets(sheets: unknown): string[] {
         routing: { mode: string; hubAsn?: number; siteAsn?: number; sitePeeringAddress?: string };
         ipsec: { ikeVersion: string; phase1: { encryption: string; integrity: string; dhGroup: string; lifetimeSeconds: number }; phase2: { encryption: string; integrity: string; pfsGroup: string; lifetimeSeconds: number; lifetimeKilobytes: number } };
         preSharedKey: string;
+        alerts?: string[];
     };
     const lines = ["Branch router sheets (stack output branchRouterSheets; the pre-shared key is a secret: pulumi stack output --show-secrets)"];
     for (const [site, sheet] of Object.entries(sheets as Record<string, Sheet>)) {
@@ -156,6 +168,7 @@ function renderRouterSheets(sheets: unknown): string[] {
         lines.push(`    routing: ${routing}; site ranges ${sheet.siteRanges.join(", ") || "(BGP only)"}; remote ranges ${sheet.remoteRanges.join(", ")}; branch-to-branch ${sheet.branchToBranch.split(":")[0]}`);
         lines.push(`    ${sheet.ipsec.ikeVersion} phase 1: ${phase1.encryption}, ${phase1.integrity}, ${phase1.dhGroup}, ${phase1.lifetimeSeconds} s; phase 2 (ESP): ${phase2.encryption}, integrity ${phase2.integrity}, PFS ${phase2.pfsGroup}, ${phase2.lifetimeSeconds} s / ${phase2.lifetimeKilobytes} KB`);
         lines.push(`    pre-shared key: ${sheet.preSharedKey}`);
+        if (sheet.alerts?.length) lines.push(`    alerts when the link is down: ${sheet.alerts.join(", ")}`);
     }
     lines.push("");
     return lines;
@@ -166,7 +179,7 @@ function renderServerTier(server: unknown): string[] {
     if (!server || typeof server !== "object") return [];
     const s = server as {
         groupName: string; subnetTier: string; availabilityZones: string[]; instanceTypes: string[]; market: string;
-        elasticIp: string | null; dnsNames: string[]; snapshotSchedule: string; recovery: { summary: string; explanation?: string[] };
+        elasticIp: string | null; dnsNames: string[]; snapshotSchedule: string; recovery: { summary: string; explanation?: string[] }; tls?: string;
     };
     return [
         `Server tier ${s.groupName}: 1 instance (${s.market}: ${s.instanceTypes.join(", ")}) in the ${s.subnetTier} subnet of any of ${s.availabilityZones.join(", ")}`,
@@ -175,6 +188,7 @@ function renderServerTier(server: unknown): string[] {
         `  recovery: ${s.recovery.summary}`,
         // What the restore window means: when an older snapshot is restored and what that loses.
         ...(s.recovery.explanation ?? []).map((line) => `    ${line}`),
+        ...(s.tls ? [`  ${s.tls}`] : []),
         "",
     ];
 }

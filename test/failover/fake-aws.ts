@@ -659,7 +659,8 @@ export class FakeAws {
         this.refresh();
         const v = this.volumes.get(input.VolumeId ?? "");
         if (v === undefined) throw awsError("InvalidVolume.NotFound");
-        if (v.state !== "available") throw awsError("VolumeInUse");
+        // A volume that failed while being created (state error) can be deleted, like an available one.
+        if (v.state !== "available" && v.state !== "error") throw awsError("VolumeInUse");
         // Nothing is lost: a completed snapshot and a live copy (attached, or the committed one) must hold this
         // volume's data; a copy never written holds only its source snapshot's data, which must still be there.
         const inSnapshot = [...this.snapshots.values()].some((s) => s.state === "completed" && isPrefix(v.history, s.history));
