@@ -3,6 +3,7 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { CATALOGUE, findLine } from "../../components/cost";
+import { POLICY_CONFIG_ENV, policyConfigPath } from "../../stacks/config/cost-cap";
 import { main, planDocument } from "../../stacks/plan-cli";
 import { BasePlan, diffPlans, readBasePlan, renderDiffText } from "../../stacks/plan/diff";
 import { PlanDocument } from "../../stacks/plan/report";
@@ -12,7 +13,13 @@ import { captureOutput, editedStackFile, planOfStack } from "../helpers/stacks";
 
 /** The full plan document (cost, policies, IPv6) of a stack file. */
 async function documentOfFile(stack: string, file: string): Promise<PlanDocument> {
-    const result = await runPlan(stack, readStackFile(file));
+    // As the CLI does: the program's budgets read the stack's policy config (not whatever an earlier spec left).
+    const previous = process.env[POLICY_CONFIG_ENV];
+    process.env[POLICY_CONFIG_ENV] = policyConfigPath(stack);
+    const result = await runPlan(stack, readStackFile(file)).finally(() => {
+        if (previous === undefined) delete process.env[POLICY_CONFIG_ENV];
+        else process.env[POLICY_CONFIG_ENV] = previous;
+    });
     if (!result.ok) throw new Error(result.problems.join("\n"));
     return (await planDocument(result.run)).doc;
 }
