@@ -87,14 +87,16 @@ export async function main(argv: string[]): Promise<number> {
         process.stderr.write(`${disagreement}\n`);
         return 2;
     }
-    // The program's cloud budgets take the same file's cap; restored after, so an
-    // in-process caller (the specs) does not leak it into the next plan.
-    const previousPolicyConfig = process.env[POLICY_CONFIG_ENV];
+    // The program's cloud budgets take the same file's cap (restored after: tests run many plans in one process).
+    const previous = process.env[POLICY_CONFIG_ENV];
     process.env[POLICY_CONFIG_ENV] = cap.file;
-    const result = await runPlan(options.stack, stackConfig).finally(() => {
-        if (previousPolicyConfig === undefined) delete process.env[POLICY_CONFIG_ENV];
-        else process.env[POLICY_CONFIG_ENV] = previousPolicyConfig;
-    });
+    let result;
+    try {
+        result = await runPlan(options.stack, stackConfig);
+    } finally {
+        if (previous === undefined) delete process.env[POLICY_CONFIG_ENV];
+        else process.env[POLICY_CONFIG_ENV] = previous;
+    }
     if (!result.ok) {
         process.stderr.write(result.problems.map((p) => `${p}\n`).join(""));
         return 2;
