@@ -8,7 +8,8 @@
  *  3. The README's test command on a warm checkout (skip with --no-test). Target: < 20 s.
  *  Then the other issues' benchmarks, each in its own process (skip with --only-foundation):
  *  the failover Lambda bundle and API calls per case, plan time for 10/100/500 WAN
- *  branch sites, policy evaluation per resource and on 5,000 resources, and the estimator.
+ *  branch sites, policy evaluation per resource and on 5,000 resources, the estimator, and the
+ *  plan diff of two 500-site plans.
  * Each process measurement is the median of several runs (--runs N, default 5).
  */
 import { spawnSync } from "child_process";
@@ -101,6 +102,7 @@ if (!args.includes("--only-foundation")) {
         ["WAN: offline plan of 10/100/500 branch sites (target linear, 500 under 10 s)", "bench/wan-sites.ts"],
         ["Policy pack: evaluation time (target linear, 5,000 resources under 2 s)", "bench/policy.ts"],
         ["Cost estimator on 5,000 resources", "bench/cost.ts"],
+        ["Plan diff (--base) of two 500-site plans, beyond the plans (target < 1 s)", "bench/plan-diff.ts"],
     ]) {
         console.log(`## ${title}`);
         const result = spawnSync(process.execPath, ["-r", "ts-node/register/transpile-only", script], { cwd: root, encoding: "utf8", maxBuffer: 64 * 1024 * 1024 });

@@ -1,42 +1,60 @@
 /**
- * `npm run cost:tables`: the README's cost tables, from the real offline plans
- * and the same catalogue: each stack's estimate line by line, and the server
- * tier against a conventional highly available design (two on-demand
- * instances, an ALB and a NAT gateway per AZ).
+ * The README's cost tables, from the real offline plans and the same
+ * catalogue: each stack's estimate line by line, and the server tier against
+ * a conventional highly available design (two on-demand instances, an ALB and
+ * a NAT gateway per AZ). `npm run cost:tables` prints them; `npm run docs`
+ * writes them into the README.
  */
 import * as path from "path";
 import { compareConventionalHa, estimateMonthlyCost } from "../components/cost";
 import { costCapOf } from "../stacks/config/cost-cap";
-import { runPlan } from "../stacks/plan/run";
+import { PlanRun, runPlan } from "../stacks/plan/run";
 import { readStackFile } from "../stacks/plan/stack-file";
 
 const root = path.join(__dirname, "..");
 const usd = (n: number) => `$${n.toFixed(2)}`;
 
-(async () => {
-    for (const stack of ["dev", "prod"]) {
-        const result = await runPlan(stack, readStackFile(path.join(root, `Pulumi.${stack}.yaml`)));
-        if (!result.ok) throw new Error(result.problems.join("\n"));
-        const { run } = result;
+/** The Markdown of the cost tables for the given plan runs. */
+export function costTablesMarkdown(runs: readonly PlanRun[]): string {
+    const out: string[] = [];
+    for (const run of runs) {
+        const stack = run.stack;
         const options = { awsRegion: run.config.aws.region, azureLocation: run.config.azure.location };
         const estimate = estimateMonthlyCost(run.resources, options);
-        console.log(`\n#### ${stack} (${run.config.aws.region} / ${run.config.azure.location}): ${usd(estimate.monthly)} a month, cap ${usd(costCapOf(stack).monthlyCapUsd)}\n`);
-        console.log("| USD/month | resource | basis |\n|---:|---|---|");
+        out.push(`### ${stack} (${run.config.aws.region} / ${run.config.azure.location}): ${usd(estimate.monthly)} a month, cap ${usd(costCapOf(stack).monthlyCapUsd)}`, "");
+        out.push("| USD/month | resource | basis |", "|---:|---|---|");
         const lines = estimate.items.filter((i) => i.monthly > 0 || !i.priced).sort((a, b) => b.monthly - a.monthly);
-        for (const i of lines) console.log(`| ${i.monthly.toFixed(2)} | ${i.type.split(":").pop()} \`${i.name}\` | ${i.basis.replace(/\|/g, "\\|")} |`);
-        console.log(`| 0.00 | ${estimate.items.length - lines.length} more resources | free (VPC, subnets, routes, gateways without hourly charge, IAM, security groups, NSGs, VPN sites, free-tier Lambda, EventBridge, SNS, S3 bucket settings, the trail's free first copy, budgets, the activity-log setting) |`);
+        for (const i of lines) out.push(`| ${i.monthly.toFixed(2)} | ${i.type.split(":").pop()} \`${i.name}\` | ${i.basis.replace(/\|/g, "\\|")} |`);
+        out.push(`| 0.00 | ${estimate.items.length - lines.length} more resources | free (VPC, subnets, routes, gateways without hourly charge, IAM, security groups, NSGs, VPN sites, free-tier Lambda, EventBridge, SNS, S3 bucket settings, the trail's free first copy, budgets, the activity-log setting) |`, "");
 
         const server = run.config.server;
         if (server) {
             const tier = estimateMonthlyCost(run.resources.filter((r) => r.name.startsWith(server.tierName)), options);
             const type = server.instanceTypes[0];
             const conventional = compareConventionalHa({ awsRegion: run.config.aws.region, instanceType: type, dataVolumeGiB: server.dataVolume.sizeGiB });
-            console.log(`\nServer tier (${stack}) vs. a conventional HA design in ${run.config.aws.region}: ${usd(tier.monthly)} against ${usd(conventional.monthly)} a month (${(conventional.monthly / tier.monthly).toFixed(1)}×)\n`);
-            console.log("| conventional design line | USD/month | basis |\n|---|---:|---|");
-            for (const i of conventional.items.filter((x) => x.monthly > 0)) console.log(`| ${i.type.split(":").pop()} \`${i.name}\` | ${i.monthly.toFixed(2)} | ${i.basis.replace(/\|/g, "\\|")} |`);
+            out.push(`**Server tier (${stack}) vs. a conventional HA design in ${run.config.aws.region}: ${usd(tier.monthly)} against ${usd(conventional.monthly)} a month (${(conventional.monthly / tier.monthly).toFixed(1)}×).**`, "");
+            out.push("| conventional design line | USD/month | basis |", "|---|---:|---|");
+            for (const i of conventional.items.filter((x) => x.monthly > 0)) out.push(`| ${i.type.split(":").pop()} \`${i.name}\` | ${i.monthly.toFixed(2)} | ${i.basis.replace(/\|/g, "\\|")} |`);
+            out.push("");
         }
     }
-})().catch((err) => {
-    console.error(err);
-    process.exit(1);
-});
+    return out.join("\n");
+}
+
+/** Plans each stack file in the repository root (Pulumi.<stack>.yaml). */
+export async function planStacks(stacks: readonly string[]): Promise<PlanRun[]> {
+    const runs: PlanRun[] = [];
+    for (const stack of stacks) {
+        const result = await runPlan(stack, readStackFile(path.join(root, `Pulumi.${stack}.yaml`)));
+        if (!result.ok) throw new Error(result.problems.join("\n"));
+        runs.push(result.run);
+    }
+    return runs;
+}
+
+if (require.main === module) {
+    planStacks(["dev", "prod"]).then((runs) => console.log(costTablesMarkdown(runs))).catch((err) => {
+        console.error(err);
+        process.exit(1);
+    });
+}

@@ -1,5 +1,5 @@
 /**
- * `npm run plan -- [--stack dev] [--config FILE] [--policy-config FILE] [--json]` (started by
+ * `npm run plan -- [--stack dev] [--config FILE] [--policy-config FILE] [--json] [--base BASE.json] [--diagram]` (started by
  * stacks/plan/launch.js, which bundles this file and exits with `main`'s status).
  *
  * Evaluates the real program offline under Pulumi mocks with a stack's
@@ -12,18 +12,20 @@ import { estimateMonthlyCost } from "../components/cost";
 import { preflightLines, runPreflight } from "../components/preflight";
 import { hasMandatory, loadPolicyConfig, PolicyConfigError, runPoliciesOffline } from "../policy/offline";
 import { ipv6Readiness } from "../policy/ipv6-readiness";
-import { buildPlanDocument, renderReport } from "./plan/report";
+import { renderDiagram } from "./plan/diagram";
+import { BasePlan, BasePlanError, diffPlans, readBasePlan } from "./plan/diff";
+import { buildPlanDocument, PlanDocument, renderReport } from "./plan/report";
 import { replacementsByConfigKey } from "./plan/replacements";
-import { runPlan } from "./plan/run";
+import { PlanRun, runPlan } from "./plan/run";
 import { readStackFile, StackFileError } from "./plan/stack-file";
-import { costCapFromFile, CostCapError, LEGACY_STACK_CAP_KEY, POLICY_CONFIG_ENV, policyConfigPath, shownPath, stackCapDisagreement } from "./config/cost-cap";
+import { CostCap, costCapFromFile, CostCapError, LEGACY_STACK_CAP_KEY, POLICY_CONFIG_ENV, policyConfigPath, shownPath, stackCapDisagreement } from "./config/cost-cap";
 
-interface Options { stack: string; configFile?: string; policyConfigFile?: string; json: boolean }
+interface Options { stack: string; configFile?: string; policyConfigFile?: string; json: boolean; baseFile?: string; diagram: boolean }
 
-const USAGE = "usage: npm run plan -- [--stack NAME] [--config Pulumi.NAME.yaml] [--policy-config policy/config/NAME.json] [--json]";
+const USAGE = "usage: npm run plan -- [--stack NAME] [--config Pulumi.NAME.yaml] [--policy-config policy/config/NAME.json] [--json] [--base BASE.json] [--diagram]";
 
 function parseArgs(argv: string[]): Options {
-    const options: Options = { stack: "dev", json: false };
+    const options: Options = { stack: "dev", json: false, diagram: false };
     for (let i = 0; i < argv.length; i++) {
         const arg = argv[i];
         const value = () => {
@@ -35,6 +37,8 @@ function parseArgs(argv: string[]): Options {
         else if (arg === "--config" || arg === "-c") options.configFile = value();
         else if (arg === "--policy-config") options.policyConfigFile = value();
         else if (arg === "--json") options.json = true;
+        else if (arg === "--base") options.baseFile = value();
+        else if (arg === "--diagram") options.diagram = true;
         else if (arg === "--help" || arg === "-h") throw new UsageError(USAGE);
         else throw new UsageError(`unknown argument ${arg} (${USAGE})`);
     }
@@ -54,10 +58,13 @@ export async function main(argv: string[]): Promise<number> {
     // npm runs scripts from the package root, where the stack files live.
     const file = options.configFile ?? path.join(process.cwd(), `Pulumi.${options.stack}.yaml`);
     let stackConfig;
+    let base: BasePlan | undefined;
     try {
+        // The base is read first: a bad --base fails before the plan's seconds are spent.
+        if (options.baseFile !== undefined) base = readBasePlan(options.baseFile);
         stackConfig = readStackFile(file);
     } catch (err) {
-        if (err instanceof StackFileError) {
+        if (err instanceof StackFileError || err instanceof BasePlanError) {
             process.stderr.write(`${err.message}\n`);
             return 2;
         }
@@ -95,18 +102,9 @@ export async function main(argv: string[]): Promise<number> {
         process.stderr.write(result.problems.map((p) => `${p}\n`).join(""));
         return 2;
     }
-    const { run } = result;
-    const estimate = estimateMonthlyCost(
-        run.resources.map((r) => ({ type: r.type, name: r.name, inputs: r.inputs })),
-        { awsRegion: run.config.aws.region, azureLocation: run.config.azure.location },
-    );
-    let policies;
+    let planned;
     try {
-        policies = await runPoliciesOffline(run.resources, {
-            // Exactly the file the real pack would be given: no overrides.
-            config: loadPolicyConfig(path.basename(cap.file, ".json"), undefined, path.dirname(cap.file)),
-            secretLength: (resource, inputPath) => (resource as (typeof run.resources)[number]).secretLengths?.[inputPath],
-        });
+        planned = await planDocument(result.run, cap);
     } catch (err) {
         if (err instanceof PolicyConfigError) {
             process.stderr.write(err.problems.map((p) => `policy config: ${p}\n`).join(""));
@@ -114,10 +112,37 @@ export async function main(argv: string[]): Promise<number> {
         }
         throw err;
     }
+    const { doc } = planned;
+    // The diff informs and never changes the exit status.
+    if (base) doc.diff = diffPlans(base, doc);
+    const text = options.diagram ? renderDiagram(doc) : options.json ? JSON.stringify(doc, null, 2) : renderReport(doc);
+    process.stdout.write(`${text}\n`);
     // The providers' own rules on every planned input: a violation fails like invalid config.
-    const preflight = runPreflight(run.resources);
+    if (doc.preflight !== undefined && doc.preflight.violations.length > 0) {
+        process.stderr.write(preflightLines(doc.preflight).map((line) => `${line}\n`).join(""));
+        return 2;
+    }
+    return planned.mandatory ? 1 : 0;
+}
+
+/**
+ * A plan run priced, checked against the policies of the cap's policy config
+ * and rated for IPv6: the document `--json` prints, and whether a mandatory
+ * policy failed. Throws PolicyConfigError for an invalid policy config.
+ * Without `cap`, the stack's own policy/config/<stack>.json.
+ */
+export async function planDocument(run: PlanRun, cap: CostCap = costCapFromFile(policyConfigPath(run.stack), run.stack)): Promise<{ doc: PlanDocument; mandatory: boolean }> {
+    const estimate = estimateMonthlyCost(
+        run.resources.map((r) => ({ type: r.type, name: r.name, inputs: r.inputs })),
+        { awsRegion: run.config.aws.region, azureLocation: run.config.azure.location },
+    );
+    const policies = await runPoliciesOffline(run.resources, {
+        // Exactly the file the real pack would be given: no overrides.
+        config: loadPolicyConfig(path.basename(cap.file, ".json"), undefined, path.dirname(cap.file)),
+        secretLength: (resource, inputPath) => (resource as (typeof run.resources)[number]).secretLengths?.[inputPath],
+    });
     const doc = buildPlanDocument(run, {
-        preflight,
+        preflight: runPreflight(run.resources),
         policies: { violations: policies.violations },
         ipv6: ipv6Readiness(run.resources),
         policyConfig: shownPath(cap.file),
@@ -129,10 +154,5 @@ export async function main(argv: string[]): Promise<number> {
             items: estimate.items.map(({ type, name, monthly, basis }) => ({ type, name, monthly, basis })),
         },
     });
-    process.stdout.write(options.json ? `${JSON.stringify(doc, null, 2)}\n` : `${renderReport(doc)}\n`);
-    if (preflight.violations.length > 0) {
-        process.stderr.write(preflightLines(preflight).map((line) => `${line}\n`).join(""));
-        return 2;
-    }
-    return hasMandatory(policies) ? 1 : 0;
+    return { doc, mandatory: hasMandatory(policies) };
 }

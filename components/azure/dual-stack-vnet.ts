@@ -82,7 +82,7 @@ export class DualStackVnet extends pulumi.ComponentResource {
         const parent = { parent: this };
         const tags: Record<string, string> = {
             ...args.tags,
-            ...(dualStack ? {} : { [IPV4_ONLY_REASON_TAG]: args.ipv4OnlyReason!.trim() }),
+            ...(dualStack ? {} : { [IPV4_ONLY_REASON_TAG]: args.ipv4OnlyReason.trim() }),
         };
 
         const resourceGroupName = args.resourceGroupName
@@ -94,7 +94,7 @@ export class DualStackVnet extends pulumi.ComponentResource {
         const vnet = new network.VirtualNetwork(`${name}-vnet`, {
             resourceGroupName,
             location: args.location,
-            addressSpace: { addressPrefixes: dualStack ? [args.ipv4Cidr, args.ipv6Cidr!] : [args.ipv4Cidr] },
+            addressSpace: { addressPrefixes: dualStack ? [args.ipv4Cidr, args.ipv6Cidr] : [args.ipv4Cidr] },
             tags,
         }, parent);
 

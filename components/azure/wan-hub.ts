@@ -192,7 +192,7 @@ export class WanHub extends pulumi.ComponentResource {
             vpnGatewayScaleUnit: args.vpnScaleUnits ?? 1,
             bgpSettings: gatewayExists.apply((exists) => {
                 if (customEntries.length > 0 && !exists) {
-                    pulumi.log.warn(`VPN gateway ${gatewayName} is created without its custom BGP addresses (Azure refuses them at create); run \`pulumi up\` again to set them and bring up the BGP sessions that use them`, this);
+                    void pulumi.log.warn(`VPN gateway ${gatewayName} is created without its custom BGP addresses (Azure refuses them at create); run \`pulumi up\` again to set them and bring up the BGP sessions that use them`, this);
                 }
                 return {
                     asn: HUB_BGP_ASN,

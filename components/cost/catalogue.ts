@@ -87,7 +87,7 @@ export function parseCatalogue(value: unknown): Catalogue {
         const issue = result.error.issues[0];
         throw new Error(`price catalogue: ${issue.path.join(".")}: ${issue.message}`);
     }
-    const catalogue = result.data as Catalogue;
+    const catalogue = result.data;
     const keys = new Set<string>();
     for (const line of catalogue.lines) {
         const key = lineKey(line);

@@ -6,6 +6,7 @@
 import type { PreflightResult } from "../../components/preflight/types";
 import { renderBaseline } from "./report-baseline";
 import type { Ipv6Readiness } from "../../policy/ipv6-readiness";
+import { PlanDiff, renderDiffText } from "./diff";
 import { ConfigKeyReplacements, renderReplacements } from "./replacements";
 import { PlanRun, PlannedResource } from "./run";
 
@@ -43,6 +44,8 @@ export interface PlanDocument {
     /** Per config key: what a change would replace, what it updates in place (stacks/plan/replacements.ts). */
     replacements?: ConfigKeyReplacements[];
     outputs: Record<string, unknown>;
+    /** Only with `--base`: the changes against an earlier plan (stacks/plan/diff.ts). */
+    diff?: PlanDiff;
 }
 
 export function buildPlanDocument(run: PlanRun, extra?: { cost?: PlanDocument["cost"]; policies?: PlanDocument["policies"]; ipv6?: unknown; policyConfig?: string; replacements?: ConfigKeyReplacements[]; preflight?: PreflightResult }): PlanDocument {
@@ -54,7 +57,7 @@ export function buildPlanDocument(run: PlanRun, extra?: { cost?: PlanDocument["c
     const subnetInputs = new Map(
         run.resources
             .filter((r) => r.type === "aws:ec2/subnet:Subnet")
-            .map((r) => [`${r.inputs.availabilityZone}/${(r.inputs.tags as Record<string, string> | undefined)?.["landing-zone:tier"]}`, r.inputs]),
+            .map((r) => [`${String(r.inputs.availabilityZone)}/${(r.inputs.tags as Record<string, string> | undefined)?.["landing-zone:tier"]}`, r.inputs]),
     );
     const plan = run.addressPlan;
     return {
@@ -98,6 +101,7 @@ export function buildPlanDocument(run: PlanRun, extra?: { cost?: PlanDocument["c
 export function renderReport(doc: PlanDocument): string {
     const lines: string[] = [];
     lines.push(`Landing zone plan — stack "${doc.stack}" (offline, Pulumi mocks; no cloud calls)`, "");
+    if (doc.diff) lines.push(...renderDiffText(doc.diff));
     lines.push(`Resources (${doc.resources.length}):`);
     lines.push(...renderTree(doc.resources), "");
 

@@ -136,7 +136,7 @@ function unwrapWire(value: unknown, path: string, secretLengths: Record<string, 
             if (typeof record.value === "string") secretLengths[path] = record.value.length;
             return SECRET;
         }
-        if (SECRET_SIG_KEY in record) return `[${String(record.urn ?? record.value ?? "reference")}]`;
+        if (SECRET_SIG_KEY in record) return `[${typeof (record.urn ?? record.value) === "string" ? String(record.urn ?? record.value) : "reference"}]`;
         return Object.fromEntries(Object.entries(record).map(([k, v]) => [k, unwrapWire(v, path ? `${path}.${k}` : k, secretLengths)]));
     }
     if (value === "04da6b54-80e4-46f7-96ec-b56ff0331ba9") return "[unknown]";
@@ -163,7 +163,7 @@ function redactor(secrets: readonly string[]) {
 /** Resolves every Output inside a value; secret outputs become "[secret]". */
 async function resolveDeep(value: unknown): Promise<unknown> {
     if (pulumi.Output.isInstance(value)) {
-        const output = value as pulumi.Output<unknown>;
+        const output = value;
         if (await pulumi.isSecret(output)) return SECRET;
         const inner = await new Promise<unknown>((resolve) => output.apply((v) => { resolve(v); return v; }));
         return resolveDeep(inner);
@@ -188,4 +188,3 @@ async function settle(count: () => number): Promise<void> {
         last = now;
     }
 }
-

@@ -41,8 +41,8 @@ export async function captureOutput<T>(fn: () => Promise<T>): Promise<{ result: 
     let stderr = "";
     const out = process.stdout.write.bind(process.stdout);
     const err = process.stderr.write.bind(process.stderr);
-    process.stdout.write = ((chunk: string) => ((stdout += chunk), true)) as typeof process.stdout.write;
-    process.stderr.write = ((chunk: string) => ((stderr += chunk), true)) as typeof process.stderr.write;
+    process.stdout.write = ((chunk: string) => ((stdout += chunk), true));
+    process.stderr.write = ((chunk: string) => ((stderr += chunk), true));
     try {
         const result = await fn();
         return { result, stdout, stderr };

@@ -12,7 +12,7 @@ describe("landing-zone composition", function () {
         assert.equal(awsProviders.length, 1);
         assert.equal(awsProviders[0].inputs.region, "ap-southeast-2");
         // Provider inputs travel as JSON strings for nested objects.
-        const defaultTags = typeof awsProviders[0].inputs.defaultTags === "string" ? JSON.parse(awsProviders[0].inputs.defaultTags as string) : awsProviders[0].inputs.defaultTags;
+        const defaultTags = typeof awsProviders[0].inputs.defaultTags === "string" ? JSON.parse(awsProviders[0].inputs.defaultTags) : awsProviders[0].inputs.defaultTags;
         assert.deepEqual({ ...defaultTags.tags, "managed-by": undefined }, { ...expected, "managed-by": undefined });
 
         const azureProviders = resources.filter((r) => r.type === "pulumi:providers:azure-native");

@@ -1,9 +1,11 @@
 import { strict as assert } from "assert";
 import { spawnSync } from "child_process";
+import * as fs from "fs";
+import * as os from "os";
 import * as path from "path";
-import { main } from "../../stacks/plan-cli";
+import { main, planDocument } from "../../stacks/plan-cli";
 import { secretPlaceholder } from "../../stacks/plan/stack-file";
-import { captureOutput, editedStackFile } from "../helpers/stacks";
+import { captureOutput, editedStackFile, planOfStack } from "../helpers/stacks";
 
 const root = path.join(__dirname, "..", "..");
 
@@ -14,10 +16,15 @@ async function plan(args: string[]): Promise<{ code: number; stdout: string; std
 }
 
 describe("offline plan", () => {
-    it("plans dev as the JSON document of DESIGN.md, with derived /64s visible", async () => {
-        const { code, stdout } = await plan(["--stack", "dev", "--json"]);
+    it("plans dev as the JSON document of DESIGN.md, with derived /64s visible, and no changes against another plan of dev", async () => {
+        // The base is the shared plan of dev, so --base is checked against a second, separate plan.
+        const base = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "lz-base-")), "base.json");
+        fs.writeFileSync(base, JSON.stringify((await planDocument(await planOfStack("dev"))).doc));
+        const { code, stdout } = await plan(["--stack", "dev", "--json", "--base", base]);
         assert.equal(code, 0);
         const doc = JSON.parse(stdout);
+        assert.equal(doc.diff.unchanged, true, JSON.stringify(doc.diff));
+        assert.deepEqual([doc.diff.added, doc.diff.removed, doc.diff.changed, doc.diff.callouts, doc.diff.cost.lines], [[], [], [], [], []]);
         assert.equal(doc.stack, "dev");
         for (const r of doc.resources) {
             assert.equal(typeof r.type, "string");

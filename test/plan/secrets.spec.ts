@@ -42,7 +42,7 @@ describe("stack secrets (passphrase provider)", function () {
         let stdout = "";
         const write = process.stdout.write.bind(process.stdout);
         process.env.PULUMI_CONFIG_PASSPHRASE = PASSPHRASE;
-        process.stdout.write = ((chunk: string) => ((stdout += chunk), true)) as typeof process.stdout.write;
+        process.stdout.write = ((chunk: string) => ((stdout += chunk), true));
         try {
             await main(["--config", file, "--json"]);
             await main(["--config", file]);

@@ -4,7 +4,6 @@ import { PlanRun, runPlan } from "../../stacks/plan/run";
 import { readStackFile } from "../../stacks/plan/stack-file";
 import { editedStackFile, planOfStack } from "../helpers/stacks";
 
-
 /** One plan per stack, shared with the other specs (its records are read-only). */
 const planOf = planOfStack;
 

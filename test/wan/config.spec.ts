@@ -21,9 +21,9 @@ function expectProblem(stack: "dev" | "prod", edit: Edit, key: string, ...phrase
     const problems = problemsOf(stack, edit);
     const line = problems.find((p) => p.startsWith(`landing-zone:${key}: `));
     assert.ok(line, `expected a problem at landing-zone:${key}, got:\n${problems.join("\n") || "(none)"}`);
-    for (const phrase of phrases) assert.match(line!, phrase);
-    assert.ok(!line!.includes("\n"), "one line per problem");
-    return line!;
+    for (const phrase of phrases) assert.match(line, phrase);
+    assert.ok(!line.includes("\n"), "one line per problem");
+    return line;
 }
 
 const sites = (raw: Record<string, unknown>) => raw.sites as Loose[];

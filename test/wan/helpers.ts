@@ -74,5 +74,4 @@ export const T = {
 } as const;
 
 /** Loose access to nested plan inputs. */
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
 export type Loose = any;
