@@ -175,6 +175,11 @@ export class FakeAws {
     /** Pending faults: command name -> errors to throw on its next calls. */
     readonly faults = new Map<string, Error[]>();
     snapshotsNeverComplete = false;
+    /** Restored copies that were committed (made the live copy), in order, and the copy each replaced. */
+    readonly committedRestores: string[] = [];
+    readonly restoreParents = new Map<string, string>();
+    /** The AZ of every volume ever created (deleted ones included). */
+    readonly volumeAzs = new Map<string, string>();
     /** The next N snapshots created go to `error` instead of completing. */
     failSnapshots = 0;
     /** Every command name sent, in order. */
@@ -374,6 +379,7 @@ export class FakeAws {
             ...v,
         };
         this.volumes.set(vol.id, vol);
+        this.volumeAzs.set(vol.id, vol.az);
         return vol;
     }
 
@@ -644,7 +650,15 @@ export class FakeAws {
 
     createTags(input: { Resources?: string[]; Tags?: Tag[] }) {
         this.fault("CreateTags");
-        for (const id of input.Resources ?? []) Object.assign(this.resource(id).tags, fromTags(input.Tags));
+        for (const id of input.Resources ?? []) {
+            const r = this.resource(id);
+            Object.assign(r.tags, fromTags(input.Tags));
+            // Every restore that became the live copy, even if the copy is gone by the time anyone looks.
+            if (r.tags["landing-zone:origin"] === "restore" && r.tags["landing-zone:state"] === "active" && !this.committedRestores.includes(id)) {
+                this.committedRestores.push(id);
+                this.restoreParents.set(id, r.tags["landing-zone:parent-volume-id"] ?? "");
+            }
+        }
         return {};
     }
 

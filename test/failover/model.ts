@@ -188,11 +188,10 @@ export class Simulation {
      * killed after it committed a restore has still decided one.
      */
     countRestores(): void {
-        for (const v of this.fake.volumes.values()) {
-            if (v.tags[TAG.origin] === "restore" && v.tags[TAG.state] !== "pending" && !this.restoreCopies.has(v.id)) {
-                this.restoreCopies.add(v.id);
-                this.restores++;
-            }
+        for (const id of this.fake.committedRestores) {
+            if (this.restoreCopies.has(id)) continue;
+            this.restoreCopies.add(id);
+            this.restores++;
         }
     }
 
@@ -240,9 +239,8 @@ export class Simulation {
         const h = this.attached()!.history;
         if (this.restores > restoresBefore) {
             // The decision is about the copy the restore replaced (a killed run may have moved the data since the loss).
-            const copy = this.fake.volumes.get([...this.restoreCopies].at(-1)!);
-            const parent = copy?.tags[TAG.parentVolumeId];
-            const az = (parent !== undefined ? this.fake.volumes.get(parent)?.az : undefined) ?? this.lost!.az;
+            const parent = this.fake.restoreParents.get([...this.restoreCopies].at(-1)!);
+            const az = (parent ? this.fake.volumeAzs.get(parent) : undefined) ?? this.lost!.az;
             this.checkRestoreDecision(az, h, this.lost!.at);
         } else assert.deepEqual(h, this.truth, "newest data carried over (every acknowledged write)");
         this.truth = h;
