@@ -8,12 +8,13 @@ import * as path from "path";
 import { compareConventionalHa, estimateMonthlyCost } from "../components/cost";
 import { runPlan } from "../stacks/plan/run";
 import { readStackFile } from "../stacks/plan/stack-file";
+import { discoverEnvironments } from "../stacks/environments";
 
 const root = path.join(__dirname, "..");
 const usd = (n: number) => `$${n.toFixed(2)}`;
 
 (async () => {
-    for (const stack of ["dev", "prod"]) {
+    for (const stack of discoverEnvironments()) {
         const result = await runPlan(stack, readStackFile(path.join(root, `Pulumi.${stack}.yaml`)));
         if (!result.ok) throw new Error(result.problems.join("\n"));
         const { run } = result;
