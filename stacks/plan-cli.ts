@@ -1,9 +1,11 @@
 /**
- * `npm run plan -- [--stack dev] [--config FILE] [--json]` (started by
- * stacks/plan/launch.js, which bundles this file and exits with `main`'s status).
+ * `npm run plan -- [flags]` (started by stacks/plan/launch.js, which bundles
+ * this file and exits with `main`'s status). The flags are one table in
+ * stacks/plan/flags.ts; `--help` prints it.
  *
  * Evaluates the real program offline under Pulumi mocks with a stack's
- * config and prints the report (or the JSON document with --json).
+ * config and prints the report (or the JSON document with --json; --out
+ * writes it to a file).
  * Exit status: 0 no mandatory violation; 1 a mandatory violation; 2 invalid
  * config or usage (one line per problem on stderr).
  */
@@ -12,39 +14,25 @@ import * as path from "path";
 import { estimateMonthlyCost } from "../components/cost";
 import { hasMandatory, PolicyConfigError, runPoliciesOffline } from "../policy/offline";
 import { ipv6Readiness } from "../policy/ipv6-readiness";
+import { parsePlanArgs, PlanOptions, planUsage, UsageError } from "./plan/flags";
+import { reachability } from "./plan/reachability";
 import { buildPlanDocument, renderReport } from "./plan/report";
 import { runPlan } from "./plan/run";
 import { readStackFile, StackFileError } from "./plan/stack-file";
-
-interface Options { stack: string; configFile?: string; json: boolean }
-
-function parseArgs(argv: string[]): Options {
-    const options: Options = { stack: "dev", json: false };
-    for (let i = 0; i < argv.length; i++) {
-        const arg = argv[i];
-        const value = () => {
-            const next = argv[++i];
-            if (next === undefined || next.startsWith("--")) throw new UsageError(`${arg} needs a value`);
-            return next;
-        };
-        if (arg === "--stack" || arg === "-s") options.stack = value();
-        else if (arg === "--config" || arg === "-c") options.configFile = value();
-        else if (arg === "--json") options.json = true;
-        else if (arg === "--help" || arg === "-h") throw new UsageError("usage: npm run plan -- [--stack NAME] [--config Pulumi.NAME.yaml] [--json]");
-        else throw new UsageError(`unknown argument ${arg} (usage: npm run plan -- [--stack NAME] [--config FILE] [--json])`);
-    }
-    return options;
-}
-
-class UsageError extends Error {}
+import { reportWidth } from "./plan/wrap";
 
 export async function main(argv: string[]): Promise<number> {
-    let options: Options;
+    let options: PlanOptions;
     try {
-        options = parseArgs(argv);
+        options = parsePlanArgs(argv);
     } catch (err) {
-        process.stderr.write(`${(err as Error).message}\n`);
+        if (!(err instanceof UsageError)) throw err;
+        process.stderr.write(`${err.message}\n`);
         return 2;
+    }
+    if (options.help) {
+        process.stdout.write(`${planUsage()}\n`);
+        return 0;
     }
     // npm runs scripts from the package root, where the stack files live.
     const file = options.configFile ?? path.join(process.cwd(), `Pulumi.${options.stack}.yaml`);
@@ -68,10 +56,11 @@ export async function main(argv: string[]): Promise<number> {
         run.resources.map((r) => ({ type: r.type, name: r.name, inputs: r.inputs })),
         { awsRegion: run.config.aws.region, azureLocation: run.config.azure.location },
     );
+    const policyEnv = policyEnvironment(run.config.environment, run.config.profile);
     let policies;
     try {
         policies = await runPoliciesOffline(run.resources, {
-            env: policyEnvironment(run.config.environment, run.config.profile),
+            env: policyEnv,
             configOverrides: run.config.monthlyCostCapUsd !== undefined ? { "cost-monthly-cap": { monthlyCapUsd: run.config.monthlyCostCapUsd } } : {},
             secretLength: (resource, inputPath) => (resource as (typeof run.resources)[number]).secretLengths?.[inputPath],
         });
@@ -85,6 +74,8 @@ export async function main(argv: string[]): Promise<number> {
     const doc = buildPlanDocument(run, {
         policies: { violations: policies.violations },
         ipv6: ipv6Readiness(run.resources),
+        reachability: reachability(run.config, run.resources),
+        policyConfig: `policy/config/${policyEnv}.json`,
         cost: {
             currency: "USD",
             monthly: estimate.monthly,
@@ -92,7 +83,9 @@ export async function main(argv: string[]): Promise<number> {
             items: estimate.items.map(({ type, name, monthly, basis }) => ({ type, name, monthly, basis })),
         },
     });
-    process.stdout.write(options.json ? `${JSON.stringify(doc, null, 2)}\n` : `${renderReport(doc)}\n`);
+    const json = `${JSON.stringify(doc, null, 2)}\n`;
+    if (options.out) fs.writeFileSync(options.out, json);
+    process.stdout.write(options.json ? json : `${renderReport(doc, reportWidth(options.width))}\n`);
     return hasMandatory(policies) ? 1 : 0;
 }
 

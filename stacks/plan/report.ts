@@ -4,7 +4,9 @@
  * policies, filled by their own modules).
  */
 import type { Ipv6Readiness } from "../../policy/ipv6-readiness";
+import { Reachability, renderReachability } from "./reachability";
 import { PlanRun, PlannedResource } from "./run";
+import { wrapLine, wrapText } from "./wrap";
 
 export interface CostItem { type: string; name: string; monthly: number; basis: string }
 export interface PolicyViolation { policy: string; level: "mandatory" | "advisory"; resource: string | null; message: string }
@@ -33,10 +35,14 @@ export interface PlanDocument {
     policies: { violations: PolicyViolation[] };
     /** IPv6 readiness: what is dual-stack, what is IPv4-only and why (policy/ipv6-readiness.ts). */
     ipv6: unknown;
+    /** Who reaches what, over which family and path (stacks/plan/reachability.ts). */
+    reachability?: Reachability;
+    /** The policy pack config the plan applied (policy/config/<env>.json), relative to the repository. */
+    policyConfig?: string;
     outputs: Record<string, unknown>;
 }
 
-export function buildPlanDocument(run: PlanRun, extra?: { cost?: PlanDocument["cost"]; policies?: PlanDocument["policies"]; ipv6?: unknown }): PlanDocument {
+export function buildPlanDocument(run: PlanRun, extra?: { cost?: PlanDocument["cost"]; policies?: PlanDocument["policies"]; ipv6?: unknown; reachability?: Reachability; policyConfig?: string }): PlanDocument {
     const byUrn = new Map(run.resources.map((r) => [r.urn, r]));
     const parentName = (r: PlannedResource) => {
         const parent = r.parent ? byUrn.get(r.parent) : undefined;
@@ -78,12 +84,14 @@ export function buildPlanDocument(run: PlanRun, extra?: { cost?: PlanDocument["c
         cost: extra?.cost ?? { currency: "USD", monthly: 0, cap: run.config.monthlyCostCapUsd ?? null, items: [] },
         policies: extra?.policies ?? { violations: [] },
         ipv6: extra?.ipv6 ?? null,
+        ...(extra?.reachability ? { reachability: extra.reachability } : {}),
+        ...(extra?.policyConfig ? { policyConfig: extra.policyConfig } : {}),
         outputs: run.outputs,
     };
 }
 
-/** The human report. */
-export function renderReport(doc: PlanDocument): string {
+/** The human report, wrapped at `width` columns. */
+export function renderReport(doc: PlanDocument, width = Infinity): string {
     const lines: string[] = [];
     lines.push(`Landing zone plan — stack "${doc.stack}" (offline, Pulumi mocks; no cloud calls)`, "");
     lines.push(`Resources (${doc.resources.length}):`);
@@ -113,21 +121,22 @@ export function renderReport(doc: PlanDocument): string {
     const capText = cap !== null ? ` against a cap of $${cap.toFixed(2)} (${doc.cost.monthly <= cap ? `${((doc.cost.monthly / cap) * 100).toFixed(0)} % used` : `OVER by $${(doc.cost.monthly - cap).toFixed(2)}`})` : " (no cap set)";
     lines.push(`Monthly cost estimate: $${doc.cost.monthly.toFixed(2)}${capText}`);
     const charged = doc.cost.items.filter((i) => i.monthly !== 0 || i.basis.startsWith("unpriced")).sort((a, b) => b.monthly - a.monthly);
-    lines.push(...table(["USD/month", "resource", "basis"], charged.map((i) => [i.monthly.toFixed(2), `${shortType(i.type)} ${i.name}`, i.basis])).map((l) => `  ${l}`));
+    lines.push(...table(["USD/month", "resource", "basis"], charged.map((i) => [i.monthly.toFixed(2), `${shortType(i.type)} ${i.name}`, i.basis]), width - 2).map((l) => `  ${l}`));
     const free = doc.cost.items.length - charged.length;
     if (free > 0) lines.push(`  (+ ${free} resources priced at $0: networks, routes, IAM, free-tier Lambda and rules; see --json for each basis)`);
     lines.push("");
-    lines.push(`Policies: ${doc.policies.violations.length === 0 ? "no violations" : `${doc.policies.violations.length} violation(s)`}`);
+    lines.push(`Policies${doc.policyConfig ? ` (config ${doc.policyConfig})` : ""}: ${doc.policies.violations.length === 0 ? "no violations" : `${doc.policies.violations.length} violation(s)`}`);
     for (const v of doc.policies.violations) lines.push(`  [${v.level}] ${v.policy}${v.resource ? ` (${v.resource})` : ""}: ${v.message}`);
     lines.push("");
     lines.push(...renderIpv6(doc.ipv6 as Ipv6Readiness | null));
     lines.push("");
+    if (doc.reachability) lines.push(...renderReachability(doc.reachability), "");
     lines.push("Outputs:");
     for (const [key, value] of Object.entries(doc.outputs)) {
         if (key === "addressPlan" || key === "branchRouterSheets") continue;
         lines.push(`  ${key}: ${JSON.stringify(value)}`);
     }
-    return lines.join("\n");
+    return lines.flatMap((line) => wrapLine(line, width)).join("\n");
 }
 
 /** The branch router sheets (stack output `branchRouterSheets`): what each office's router needs. */
@@ -215,8 +224,14 @@ function shortType(type: string): string {
     return type.split(":").pop() ?? type;
 }
 
-function table(header: string[], rows: string[][]): string[] {
+/** A table; its last column wraps under itself to fit `width`. */
+function table(header: string[], rows: string[][], width = Infinity): string[] {
     const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? "").length)));
-    const fmt = (r: string[]) => r.map((c, i) => (i === r.length - 1 ? c : c.padEnd(widths[i]))).join("  ");
-    return [fmt(header), fmt(widths.map((w) => "-".repeat(w))), ...rows.map(fmt)];
+    const lastStart = widths.slice(0, -1).reduce((sum, w) => sum + w + 2, 0);
+    const fmt = (r: string[]) => {
+        const line = r.map((c, i) => (i === r.length - 1 ? c : c.padEnd(widths[i]))).join("  ");
+        return width === Infinity || width - lastStart < 20 ? [line] : wrapText(line, width, lastStart);
+    };
+    const rule = widths.map((w, i) => "-".repeat(i === widths.length - 1 && width !== Infinity ? Math.max(header[i].length, Math.min(w, width - lastStart)) : w));
+    return [fmt(header), fmt(rule), ...rows.map(fmt)].flat();
 }
