@@ -155,6 +155,9 @@ export class MultiAzServer extends pulumi.ComponentResource {
                 handlerSnapshotRetention: args.failover.handlerSnapshotRetention,
                 snapshotWaitTimeoutSeconds: args.failover.snapshotWaitTimeoutSeconds,
                 volumeWaitTimeoutSeconds: args.failover.volumeWaitTimeoutSeconds,
+                heartbeatTimeoutSeconds: heartbeat,
+                restoreAfterUnreachableSeconds: DEFAULTS.restoreAfterUnreachableSeconds,
+                quiesceWaitSeconds: DEFAULTS.quiesceWaitSeconds,
             }));
         const handler = new lambda.Function(`${name}-failover`, {
             name: functionName,

@@ -23,7 +23,7 @@ import {
     DataSnapshot,
     DataVolume,
     isLineageSnapshot,
-    newestActive,
+    chooseLive,
     pruneCandidates,
     restoreCandidate,
 } from "../../components/aws/failover/inventory";
@@ -132,6 +132,9 @@ describe("failover contract: settings", () => {
             handlerSnapshotRetention: fc.integer({ min: 1, max: 1000 }),
             snapshotWaitTimeoutSeconds: fc.integer({ min: 1, max: 900 }),
             volumeWaitTimeoutSeconds: fc.integer({ min: 1, max: 900 }),
+            heartbeatTimeoutSeconds: fc.integer({ min: 30, max: 7200 }),
+            restoreAfterUnreachableSeconds: fc.integer({ min: 0, max: 7 * 86400 }),
+            quiesceWaitSeconds: fc.integer({ min: 0, max: 600 }),
         });
         // (fast-check may build null-prototype objects; compare plain copies)
         fc.assert(
@@ -178,13 +181,28 @@ const snap = (id: string, volumeId: string, startTime: number, tags: Record<stri
 });
 
 describe("failover rules", () => {
-    it("the live copy is the newest active volume, skipping a failed never-used one", () => {
-        const a = vol("a", 1, { [TAG.state]: "active" });
-        const b = vol("b", 2, { [TAG.state]: "active" }, { state: "error" });
-        const c = vol("c", 3, { [TAG.state]: "superseded" });
-        assert.equal(newestActive([a, b, c])?.id, "a");
-        const b2 = { ...b, tags: { ...b.tags, [TAG.lastAttachedInstanceId]: "i-1" } };
-        assert.equal(newestActive([a, b2, c])?.id, "b", "a used volume in error is the live copy, unreachable");
+    it("the live copy is chosen by lineage, never by creation time", () => {
+        const seq = (n: number) => ({ [TAG.sequence]: String(n) });
+        const a = vol("a", 1, { [TAG.state]: "active", ...seq(1), [TAG.lastAttachedInstanceId]: "i-1" });
+        const failed = vol("b", 2, { [TAG.state]: "active", ...seq(2) }, { state: "error" });
+        const old = vol("c", 3, { [TAG.state]: "superseded", ...seq(3) });
+        const pending = vol("p", 9, { [TAG.state]: "pending", ...seq(2) });
+        const pick = (vs: DataVolume[]) => {
+            const c = chooseLive(vs);
+            return c.kind === "live" ? c.volume.id : c.kind;
+        };
+        assert.equal(pick([a, failed, old, pending]), "a", "a failed never-used copy, a superseded one and a pending one are never live");
+        assert.equal(pick([{ ...failed, tags: { ...failed.tags, [TAG.lastAttachedInstanceId]: "i-2" } }, a]), "b", "a used volume in error is still the live copy");
+        // A newer copy wins by sequence even when created earlier (clocks and creation order decide nothing).
+        const newer = vol("n", 0, { [TAG.state]: "active", ...seq(2), [TAG.parentVolumeId]: "a" });
+        assert.equal(pick([a, newer]), "n");
+        // The state tag removed from the live copy: still the live copy (attached), not "absent".
+        const untagged = vol("u", 5, { ...seq(4), [TAG.lastAttachedInstanceId]: "i-4" }, { attachedTo: "i-4", attachmentState: "attached" });
+        assert.equal(pick([a, untagged]), "u");
+        // A copy restored by hand with copied tags: a tie at the top is refused, not guessed.
+        const clone = { ...a, id: "clone", createTime: 99 };
+        assert.equal(pick([a, clone]), "conflict");
+        assert.equal(pick([]), "none");
     });
 
     it("a snapshot is a restore point only up to the data the next volume started from", () => {

@@ -2,21 +2,21 @@
  * The AWS side effects, one small function each, every one retried on
  * throttling and (where the API allows) idempotent.
  */
-import { CompleteLifecycleActionCommand } from "@aws-sdk/client-auto-scaling";
+import { CompleteLifecycleActionCommand, RecordLifecycleActionHeartbeatCommand } from "@aws-sdk/client-auto-scaling";
 import {
     AttachVolumeCommand,
     CreateSnapshotCommand,
     CreateTagsCommand,
     CreateVolumeCommand,
     DeleteTagsCommand,
+    DeleteVolumeCommand,
     DescribeInstancesCommand,
-    DescribeVolumeStatusCommand,
     Instance,
 } from "@aws-sdk/client-ec2";
 import { PublishCommand } from "@aws-sdk/client-sns";
 import { ROLE_DATA, TAG, VOLUME_STATE } from "./contract";
 import { DataSnapshot, DataVolume, describeSnapshot, describeVolume, tagMap, toTags } from "./inventory";
-import { Ctx, LogFields, POLL_MS, Refusal, Runtime, errorCode, errorMessage, notFoundAsUndefined, send, waitFor } from "./runtime";
+import { ActionGone, Ctx, LogFields, POLL_MS, Refusal, Runtime, errorCode, errorMessage, notFoundAsUndefined, send, waitFor } from "./runtime";
 
 export interface LifecycleDetail {
     LifecycleActionToken: string;
@@ -71,54 +71,89 @@ export async function waitInstanceRunning(ctx: Ctx, id: string): Promise<Instanc
 
 // ── volumes ────────────────────────────────────────────────────────────────
 
-/** Tags on every data volume the handler creates. */
-function newVolumeTags(ctx: Ctx, instanceId: string, token: string, origin: string, snapshot?: DataSnapshot) {
+/** What a launch knows about the copy it makes: where its data comes from and its place in the lineage. */
+export interface NewCopy {
+    az: string;
+    instanceId: string;
+    token: string;
+    origin: string;
+    /** The snapshot it is made from (none: the very first, empty volume). */
+    snapshot?: DataSnapshot;
+    /** The copy it will replace, if any. */
+    parent?: DataVolume;
+    /** Its sequence in the lineage (parent's + 1; 1 for the first). */
+    sequence: number;
+    /** Distinguishes a retry after an earlier copy for this instance failed (a fresh client token). */
+    attempt: number;
+}
+
+/**
+ * Tags on every data volume the handler creates. It starts `pending` and
+ * without the DLM tag: it becomes the live copy only when committed.
+ */
+function newVolumeTags(ctx: Ctx, c: NewCopy) {
     const tier = ctx.settings.tierName;
     return toTags({
         Name: `${tier}-data`,
         [TAG.tier]: tier,
         [TAG.role]: ROLE_DATA,
-        [TAG.state]: VOLUME_STATE.active,
-        [TAG.backup]: tier,
-        [TAG.instanceId]: instanceId,
-        [TAG.lifecycleToken]: token,
-        [TAG.origin]: origin,
-        [TAG.dataAsOf]: new Date(snapshot?.startTime ?? ctx.now()).toISOString(),
-        ...(snapshot !== undefined ? { [TAG.sourceSnapshotId]: snapshot.id } : {}),
+        [TAG.state]: VOLUME_STATE.pending,
+        [TAG.instanceId]: c.instanceId,
+        [TAG.lifecycleToken]: c.token,
+        [TAG.origin]: c.origin,
+        [TAG.sequence]: String(c.sequence),
+        [TAG.dataAsOf]: new Date(c.snapshot?.startTime ?? ctx.now()).toISOString(),
+        ...(c.snapshot !== undefined ? { [TAG.sourceSnapshotId]: c.snapshot.id } : {}),
+        ...(c.parent !== undefined ? { [TAG.parentVolumeId]: c.parent.id } : {}),
     });
 }
 
 /**
  * Creates this launch's data volume (empty, or from a snapshot). The client
- * token is the instance id, so a retried or concurrent duplicate gets the same
- * volume back instead of a second one.
+ * token is the instance id (and attempt), so a retried or concurrent
+ * duplicate gets the same volume back instead of a second one.
  */
-export async function createDataVolume(
-    ctx: Ctx,
-    args: { az: string; instanceId: string; token: string; origin: string; snapshot?: DataSnapshot },
-): Promise<DataVolume> {
+export async function createDataVolume(ctx: Ctx, c: NewCopy): Promise<DataVolume> {
     const v = ctx.settings.volume;
     const r = await send(
         ctx,
         ctx.clients.ec2,
         new CreateVolumeCommand({
-            AvailabilityZone: args.az,
+            AvailabilityZone: c.az,
             // A volume cannot be smaller than its snapshot.
-            Size: Math.max(v.sizeGiB, args.snapshot?.sizeGiB ?? 0),
+            Size: Math.max(v.sizeGiB, c.snapshot?.sizeGiB ?? 0),
             VolumeType: v.type,
             ...(v.iops !== undefined ? { Iops: v.iops } : {}),
             ...(v.throughputMiBps !== undefined ? { Throughput: v.throughputMiBps } : {}),
             Encrypted: true,
             ...(v.kmsKeyId !== undefined ? { KmsKeyId: v.kmsKeyId } : {}),
-            ...(args.snapshot !== undefined ? { SnapshotId: args.snapshot.id } : {}),
-            ClientToken: `lz-data-${args.instanceId}`,
-            TagSpecifications: [
-                { ResourceType: "volume", Tags: newVolumeTags(ctx, args.instanceId, args.token, args.origin, args.snapshot) },
-            ],
+            ...(c.snapshot !== undefined ? { SnapshotId: c.snapshot.id } : {}),
+            ClientToken: `lz-data-${c.instanceId}${c.attempt > 0 ? `-${c.attempt}` : ""}`,
+            TagSpecifications: [{ ResourceType: "volume", Tags: newVolumeTags(ctx, c) }],
         }),
     );
-    ctx.log("info", "data volume created", { volumeId: r.VolumeId, az: args.az, origin: args.origin, snapshotId: args.snapshot?.id });
+    ctx.log("info", "data volume created", { volumeId: r.VolumeId, az: c.az, origin: c.origin, snapshotId: c.snapshot?.id });
     return waitVolumeAvailable(ctx, r.VolumeId ?? "");
+}
+
+/** A copy that failed while being created (state error): it holds nothing and can go. */
+export class VolumeFailed extends Error {
+    constructor(readonly volumeId: string) {
+        super(`volume ${volumeId} failed while being created (state error)`);
+        this.name = "VolumeFailed";
+    }
+}
+
+/** Deletes a copy this handler made that never became live (its data is its source snapshot's). Best effort. */
+export async function deleteUnusedCopy(ctx: Ctx, v: DataVolume, why: string): Promise<boolean> {
+    try {
+        await send(ctx, ctx.clients.ec2, new DeleteVolumeCommand({ VolumeId: v.id }));
+        ctx.log("info", "unused copy deleted", { volumeId: v.id, why });
+        return true;
+    } catch (err) {
+        ctx.log("warn", "could not delete unused copy", { volumeId: v.id, code: errorCode(err), error: errorMessage(err) });
+        return false;
+    }
 }
 
 export async function waitVolumeAvailable(ctx: Ctx, id: string): Promise<DataVolume> {
@@ -126,15 +161,10 @@ export async function waitVolumeAvailable(ctx: Ctx, id: string): Promise<DataVol
         const v = await describeVolume(ctx, id);
         if (v === undefined) return { done: false, why: "not visible yet" };
         if (v.state === "available") return { done: true, value: v };
-        if (v.state === "error" || v.state === "deleting") throw new Error(`volume ${id} is ${v.state}`);
+        if (v.state === "error") throw new VolumeFailed(id);
+        if (v.state === "deleting") throw new Error(`volume ${id} is ${v.state}`);
         return { done: false, why: v.state };
     });
-}
-
-/** EBS's own health check of a volume; "impaired" is how an AZ-level failure shows. */
-export async function isImpaired(ctx: Ctx, id: string): Promise<boolean> {
-    const r = await send(ctx, ctx.clients.ec2, new DescribeVolumeStatusCommand({ VolumeIds: [id] }));
-    return r.VolumeStatuses?.[0]?.VolumeStatus?.Status === "impaired";
 }
 
 /**
@@ -144,11 +174,19 @@ export async function isImpaired(ctx: Ctx, id: string): Promise<boolean> {
 export async function attachDataVolume(ctx: Ctx, volume: DataVolume, instanceId: string): Promise<DataVolume> {
     await tagResources(ctx, [volume.id], { [TAG.lastAttachedInstanceId]: instanceId });
     await tagResources(ctx, [instanceId], { [TAG.dataVolumeId]: volume.id });
-    await send(
-        ctx,
-        ctx.clients.ec2,
-        new AttachVolumeCommand({ VolumeId: volume.id, InstanceId: instanceId, Device: ctx.settings.volume.deviceName }),
-    );
+    try {
+        await send(
+            ctx,
+            ctx.clients.ec2,
+            new AttachVolumeCommand({ VolumeId: volume.id, InstanceId: instanceId, Device: ctx.settings.volume.deviceName }),
+        );
+    } catch (err) {
+        // Applied by a parallel delivery, or by our own call whose response was lost: already ours is success.
+        if (errorCode(err) !== "VolumeInUse") throw err;
+        const now = await describeVolume(ctx, volume.id);
+        if (now?.attachedTo !== instanceId) throw err;
+        ctx.log("info", "volume already attached to this instance", { volumeId: volume.id });
+    }
     return waitAttached(ctx, volume.id, instanceId);
 }
 
@@ -232,7 +270,7 @@ export async function waitSnapshotCompleted(ctx: Ctx, id: string, timeoutMs: num
 
 // ── lifecycle, notifications ───────────────────────────────────────────────
 
-export async function completeLifecycle(ctx: Runtime, d: LifecycleDetail, result: "CONTINUE" | "ABANDON"): Promise<void> {
+export async function completeLifecycle(ctx: Runtime, d: LifecycleDetail, result: "CONTINUE" | "ABANDON"): Promise<boolean> {
     try {
         await send(
             ctx,
@@ -246,9 +284,35 @@ export async function completeLifecycle(ctx: Runtime, d: LifecycleDetail, result
             }),
         );
         ctx.log("info", "lifecycle action completed", { result });
+        return true;
     } catch (err) {
-        // A duplicate event, or the hook already timed out: the action is no longer ours to complete.
+        // A parallel delivery completed it already, or the hook timed out: the action is no longer ours to complete.
         ctx.log("warn", "could not complete lifecycle action", { result, code: errorCode(err), error: errorMessage(err) });
+        return false;
+    }
+}
+
+/**
+ * Records a heartbeat: the action stays open another HeartbeatTimeout, and
+ * the deadline moves with it. An action that is no longer open (completed by
+ * a parallel delivery, timed out, or an event delivered too late) throws
+ * ActionGone: nothing may be done for it any more.
+ */
+export async function heartbeat(ctx: Ctx, d: LifecycleDetail): Promise<void> {
+    try {
+        await send(
+            ctx,
+            ctx.clients.autoscaling,
+            new RecordLifecycleActionHeartbeatCommand({
+                AutoScalingGroupName: d.AutoScalingGroupName,
+                LifecycleHookName: d.LifecycleHookName,
+                LifecycleActionToken: d.LifecycleActionToken,
+                InstanceId: d.EC2InstanceId,
+            }),
+        );
+    } catch (err) {
+        if (errorCode(err) === "ValidationError") throw new ActionGone(`lifecycle action not open: ${errorMessage(err)}`);
+        throw err;
     }
 }
 

@@ -25,6 +25,16 @@ export const ENV = {
     handlerSnapshotRetention: "HANDLER_SNAPSHOT_RETENTION",
     snapshotWaitTimeoutSeconds: "SNAPSHOT_WAIT_TIMEOUT_SECONDS",
     volumeWaitTimeoutSeconds: "VOLUME_WAIT_TIMEOUT_SECONDS",
+    /** The lifecycle hooks' HeartbeatTimeout: the handler completes (or heartbeats) before it runs out. */
+    heartbeatTimeoutSeconds: "LIFECYCLE_HEARTBEAT_TIMEOUT_SECONDS",
+    /**
+     * How long the live copy's AZ must be seen unable to serve it (a dead
+     * holder that never releases it, a snapshot that makes no progress),
+     * across attempts, before the handler restores an older snapshot.
+     */
+    restoreAfterUnreachableSeconds: "RESTORE_AFTER_UNREACHABLE_SECONDS",
+    /** How long the terminate handler waits for the instance to stop its app and unmount (the QUIESCED tag). */
+    quiesceWaitSeconds: "QUIESCE_WAIT_SECONDS",
 } as const;
 
 /** Tag keys. Every volume and snapshot the handler makes carries TIER and ROLE. */
@@ -81,12 +91,46 @@ export const TAG = {
      * data went missing and the handler refuses to start empty.
      */
     dataInitialized: "landing-zone:data-initialized",
+    /**
+     * Volume: the copy's place in the data lineage (the empty volume is 1; a
+     * copy or restore of the volume with sequence n is n + 1). The live copy
+     * is the committed one with the highest sequence; two at the top means a
+     * copy this handler did not make (e.g. a test restore with copied tags).
+     */
+    sequence: "landing-zone:sequence",
+    /** Volume: the copy it replaced (its predecessor in the lineage). */
+    parentVolumeId: "landing-zone:parent-volume-id",
+    /** Superseded volume: the copy that replaced it. */
+    supersededBy: "landing-zone:superseded-by",
+    /**
+     * Superseded volume: the snapshot of its final data (taken after it was
+     * released by a terminated instance) that its successor was made from.
+     * Only with it may the volume ever be deleted: its writes live on.
+     */
+    finalSnapshotId: "landing-zone:final-snapshot-id",
+    /** Volume: ISO time its AZ was first seen unable to serve it, across attempts (cleared on progress). */
+    unreachableSince: "landing-zone:unreachable-since",
+    /** Volume: what was seen (for the operator), with a snapshot's progress so a moving one resets the clock. */
+    unreachableEvidence: "landing-zone:unreachable-evidence",
+    /**
+     * Volume, set by an operator (`npm run failover -- accept-data-loss`):
+     * restore the newest snapshot now, losing the writes after it that only
+     * this volume holds. The volume itself is kept.
+     */
+    acceptDataLoss: "landing-zone:accept-data-loss",
+    /** Instance, set by the instance itself: its app is stopped and the data volume unmounted (value: ISO time). */
+    quiesced: "landing-zone:quiesced",
 } as const;
 
 export const ROLE_DATA = "data";
 export const NEVER_ATTACHED = "none";
 
-export const VOLUME_STATE = { active: "active", superseded: "superseded" } as const;
+/**
+ * pending: a copy made by a launch, not yet the live one (never chosen, holds
+ * only its source snapshot's data); active: the live copy (committed);
+ * superseded: replaced by a newer copy.
+ */
+export const VOLUME_STATE = { pending: "pending", active: "active", superseded: "superseded" } as const;
 export type VolumeStateTag = (typeof VOLUME_STATE)[keyof typeof VOLUME_STATE];
 
 export const VOLUME_ORIGIN = { empty: "empty", copy: "copy", restore: "restore" } as const;
@@ -155,6 +199,12 @@ export interface FailoverSettings {
     handlerSnapshotRetention: number;
     snapshotWaitTimeoutSeconds: number;
     volumeWaitTimeoutSeconds: number;
+    /** The lifecycle hooks' HeartbeatTimeout. */
+    heartbeatTimeoutSeconds: number;
+    /** Evidence window before a restore that loses writes (see ENV.restoreAfterUnreachableSeconds). */
+    restoreAfterUnreachableSeconds: number;
+    /** The terminate handler's wait for the instance to quiesce. */
+    quiesceWaitSeconds: number;
 }
 
 export const DEFAULTS = {
@@ -165,6 +215,9 @@ export const DEFAULTS = {
     handlerSnapshotRetention: 3,
     snapshotWaitTimeoutSeconds: 600,
     volumeWaitTimeoutSeconds: 300,
+    heartbeatTimeoutSeconds: 900,
+    restoreAfterUnreachableSeconds: 1800,
+    quiesceWaitSeconds: 60,
 } as const;
 
 /** Every problem found, one line each naming the variable. */
@@ -246,6 +299,10 @@ export function parseFailoverSettings(env: Env): FailoverSettings {
     const handlerSnapshotRetention = int(ENV.handlerSnapshotRetention, 1, 1000, DEFAULTS.handlerSnapshotRetention);
     const snapshotWaitTimeoutSeconds = int(ENV.snapshotWaitTimeoutSeconds, 1, 900, DEFAULTS.snapshotWaitTimeoutSeconds);
     const volumeWaitTimeoutSeconds = int(ENV.volumeWaitTimeoutSeconds, 1, 900, DEFAULTS.volumeWaitTimeoutSeconds);
+    // Auto Scaling's HeartbeatTimeout range.
+    const heartbeatTimeoutSeconds = int(ENV.heartbeatTimeoutSeconds, 30, 7200, DEFAULTS.heartbeatTimeoutSeconds);
+    const restoreAfterUnreachableSeconds = int(ENV.restoreAfterUnreachableSeconds, 0, 7 * 86400, DEFAULTS.restoreAfterUnreachableSeconds);
+    const quiesceWaitSeconds = int(ENV.quiesceWaitSeconds, 0, 600, DEFAULTS.quiesceWaitSeconds);
 
     if (problems.length > 0) throw new FailoverSettingsError(problems);
     return {
@@ -265,6 +322,9 @@ export function parseFailoverSettings(env: Env): FailoverSettings {
         handlerSnapshotRetention: handlerSnapshotRetention!,
         snapshotWaitTimeoutSeconds: snapshotWaitTimeoutSeconds!,
         volumeWaitTimeoutSeconds: volumeWaitTimeoutSeconds!,
+        heartbeatTimeoutSeconds: heartbeatTimeoutSeconds!,
+        restoreAfterUnreachableSeconds: restoreAfterUnreachableSeconds!,
+        quiesceWaitSeconds: quiesceWaitSeconds!,
     };
 }
 
@@ -279,6 +339,9 @@ export function settingsToEnvironment(s: FailoverSettings): Record<string, strin
         [ENV.handlerSnapshotRetention]: String(s.handlerSnapshotRetention),
         [ENV.snapshotWaitTimeoutSeconds]: String(s.snapshotWaitTimeoutSeconds),
         [ENV.volumeWaitTimeoutSeconds]: String(s.volumeWaitTimeoutSeconds),
+        [ENV.heartbeatTimeoutSeconds]: String(s.heartbeatTimeoutSeconds),
+        [ENV.restoreAfterUnreachableSeconds]: String(s.restoreAfterUnreachableSeconds),
+        [ENV.quiesceWaitSeconds]: String(s.quiesceWaitSeconds),
     };
     if (s.volume.iops !== undefined) env[ENV.volumeIops] = String(s.volume.iops);
     if (s.volume.throughputMiBps !== undefined) env[ENV.volumeThroughputMiBps] = String(s.volume.throughputMiBps);

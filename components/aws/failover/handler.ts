@@ -8,9 +8,9 @@
  */
 import type { Context, EventBridgeEvent } from "aws-lambda";
 import { FailoverSettings, LAMBDA_MAX_TIMEOUT_SECONDS, LIFECYCLE, parseFailoverSettings } from "./contract";
-import { LifecycleDetail, completeLifecycle } from "./actions";
+import { LifecycleDetail, completeLifecycle, heartbeat } from "./actions";
 import { HandlerResult, onLaunch } from "./launch";
-import { Ctx, Logger, Runtime, defaultClients, errorMessage, jsonLogger } from "./runtime";
+import { ActionGone, Ctx, Logger, Runtime, defaultClients, errorMessage, jsonLogger } from "./runtime";
 import { onTerminate } from "./terminate";
 
 export type { HandlerResult, LaunchBranch } from "./launch";
@@ -80,7 +80,41 @@ export function createHandler(opts: HandlerOptions = {}) {
             deadline: rt.now() + remaining - RESERVE_MS,
             log: (level, msg, fields) => rt.log(level, msg, { tier: settings?.tierName, ...fields }),
         };
+        try {
+            await keepActionAlive(ctx, d, settings);
+        } catch (err) {
+            if (!(err instanceof ActionGone)) throw err;
+            // Completed by a parallel delivery, timed out, or delivered too late: touching anything now could only do harm.
+            ctx.log("warn", "lifecycle action no longer open; nothing done", { reason: err.message });
+            return { outcome: "NONE", reason: err.message };
+        }
         return transition === LAUNCHING ? onLaunch(ctx, d) : onTerminate(ctx, d);
+    };
+}
+
+/**
+ * Records a first heartbeat (which proves the action is still open, however
+ * old the event) and from then on one whenever a third of the
+ * HeartbeatTimeout has passed, during every wait. The deadline is the
+ * earlier of the Lambda's end and the action's expiry, less time to
+ * complete it: the action is always completed before its heartbeat runs out.
+ */
+async function keepActionAlive(ctx: Ctx, d: LifecycleDetail, settings: FailoverSettings): Promise<void> {
+    const timeoutMs = settings.heartbeatTimeoutSeconds * 1000;
+    const lambdaDeadline = ctx.deadline;
+    const reserve = Math.min(RESERVE_MS, timeoutMs / 3);
+    const every = Math.min(timeoutMs / 3, 300_000);
+    let last = ctx.now();
+    // Until the first heartbeat returns, the action may expire at any time: bound this one call by it.
+    ctx.deadline = Math.min(lambdaDeadline, last + timeoutMs - reserve);
+    await heartbeat(ctx, d);
+    ctx.deadline = Math.min(lambdaDeadline, last + timeoutMs - reserve);
+    ctx.keepAlive = async () => {
+        const now = ctx.now();
+        if (now - last < every) return;
+        await heartbeat(ctx, d);
+        last = now;
+        ctx.deadline = Math.min(lambdaDeadline, last + timeoutMs - reserve);
     };
 }
 

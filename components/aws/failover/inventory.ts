@@ -134,17 +134,59 @@ export const isActive = (v: DataVolume) => v.tags[TAG.state] === VOLUME_STATE.ac
 export const isSuperseded = (v: DataVolume) => v.tags[TAG.state] === VOLUME_STATE.superseded && !GONE.has(v.state);
 export const lastAttached = (v: DataVolume) => v.tags[TAG.lastAttachedInstanceId] ?? NEVER_ATTACHED;
 
+export const isPending = (v: DataVolume) => v.tags[TAG.state] === VOLUME_STATE.pending && !GONE.has(v.state);
+export const sequenceOf = (v: DataVolume) => {
+    const n = Number(v.tags[TAG.sequence]);
+    return Number.isInteger(n) && n > 0 ? n : 0;
+};
+
 /**
- * The live copy: the newest volume tagged active. Between creating a new copy
- * and attaching it two may be active; the newer one holds at least the older
- * one's data (it was made from a snapshot of it, taken after it was released).
- * A volume that failed while being created and was never attached holds no
- * data of its own and is skipped.
+ * Could this volume be the live copy? Committed (tagged active) or known to
+ * have held the data (attached now, or ever), and neither superseded nor a
+ * copy still pending. A live volume whose state tag was removed stays a
+ * candidate: losing a tag never makes the handler restore an older snapshot.
+ * A copy that failed while being created and was never attached holds nothing.
  */
-export function newestActive(volumes: readonly DataVolume[]): DataVolume | undefined {
-    return volumes
-        .filter((v) => isActive(v) && !(v.state === "error" && lastAttached(v) === NEVER_ATTACHED))
-        .sort((a, b) => b.createTime - a.createTime)[0];
+export function isLiveCandidate(v: DataVolume): boolean {
+    const state = v.tags[TAG.state];
+    if (GONE.has(v.state) || state === VOLUME_STATE.superseded || state === VOLUME_STATE.pending) return false;
+    if (v.state === "error" && lastAttached(v) === NEVER_ATTACHED) return false;
+    return state === VOLUME_STATE.active || v.attachedTo !== undefined || lastAttached(v) !== NEVER_ATTACHED;
+}
+
+export type LiveChoice =
+    | { kind: "live"; volume: DataVolume }
+    | { kind: "none" }
+    /** Several copies at the top of the lineage: one is not this handler's (a hand restore with copied tags?). */
+    | { kind: "conflict"; volumes: DataVolume[] };
+
+/**
+ * The live copy, by lineage: the candidate with the highest sequence. A copy
+ * is committed (and its predecessor superseded) before it is attached, so a
+ * half-finished commit leaves the newer copy one step ahead, never a tie. A
+ * tie means a copy this handler did not make: refuse rather than guess.
+ * Creation time decides nothing.
+ */
+export function chooseLive(volumes: readonly DataVolume[]): LiveChoice {
+    const candidates = volumes.filter(isLiveCandidate);
+    if (candidates.length === 0) return { kind: "none" };
+    const top = Math.max(...candidates.map(sequenceOf));
+    const atTop = candidates.filter((v) => sequenceOf(v) === top);
+    return atTop.length === 1 ? { kind: "live", volume: atTop[0]! } : { kind: "conflict", volumes: atTop };
+}
+
+/** The live copy and its ancestors, by their parent tags (as far as they still exist, plus the first missing one). */
+export function lineageIds(live: DataVolume, volumes: readonly DataVolume[]): Set<string> {
+    const ids = new Set<string>();
+    let v: DataVolume | undefined = live;
+    while (v !== undefined && !ids.has(v.id)) {
+        ids.add(v.id);
+        const parent: string | undefined = v.tags[TAG.parentVolumeId];
+        if (parent === undefined) break;
+        ids.add(parent);
+        v = volumes.find((x) => x.id === parent);
+    }
+    return ids;
 }
 
 /**
@@ -159,6 +201,8 @@ export function isLineageSnapshot(s: DataSnapshot, volumes: readonly DataVolume[
     if (source === undefined) return true; // a deleted volume: only preserved, superseded ones are deleted (pruneCandidates)
     const recorded = Date.parse(source.tags[TAG.lineageUntil] ?? "");
     if (!Number.isNaN(recorded)) return s.startTime <= recorded;
+    if (source.tags[TAG.sequence] !== undefined) return !isPending(source) || s.id === source.tags[TAG.sourceSnapshotId];
+    // A volume from before lineage tags: fall back to its successor by creation time.
     const successor = volumes
         .filter((v) => v.createTime > source.createTime)
         .sort((a, b) => a.createTime - b.createTime)[0];
@@ -167,13 +211,20 @@ export function isLineageSnapshot(s: DataSnapshot, volumes: readonly DataVolume[
     return s.startTime <= cutoff;
 }
 
-/** The newest completed snapshot that is a valid restore point. */
+/**
+ * The newest completed snapshot that is a valid restore point of `live`'s
+ * data: taken of a volume in its lineage (never of a foreign copy or a fork)
+ * while that volume was in the lineage. Without lineage tags (volumes made
+ * before them, or no live copy left) any lineage snapshot of the tier.
+ */
 export function restoreCandidate(
     snapshots: readonly DataSnapshot[],
     volumes: readonly DataVolume[],
+    live?: DataVolume,
 ): DataSnapshot | undefined {
+    const lineage = live !== undefined && live.tags[TAG.sequence] !== undefined ? lineageIds(live, volumes) : undefined;
     return snapshots
-        .filter((s) => s.state === "completed" && isLineageSnapshot(s, volumes))
+        .filter((s) => s.state === "completed" && isLineageSnapshot(s, volumes) && (lineage === undefined || lineage.has(s.volumeId)))
         .sort((a, b) => b.startTime - a.startTime)[0];
 }
 
@@ -187,9 +238,17 @@ export function failoverSnapshotsOf(snapshots: readonly DataSnapshot[], source: 
     );
 }
 
-/** Is the volume's final data in a completed snapshot? Then deleting the volume loses nothing. */
+/**
+ * Were the volume's writes carried forward? Only a volume superseded by a
+ * copy made from its final snapshot (taken after its last instance was gone,
+ * recorded at commit) is preserved, and only while that snapshot is there
+ * and completed. A volume left behind by a restore (an outage, an operator's
+ * decision) is a fork: its writes exist nowhere else, so it is never deleted.
+ */
 export function isPreserved(v: DataVolume, snapshots: readonly DataSnapshot[]): boolean {
-    return failoverSnapshotsOf(snapshots, v).some((s) => s.state === "completed");
+    const id = v.tags[TAG.finalSnapshotId];
+    if (id === undefined) return false;
+    return snapshots.some((s) => s.id === id && s.volumeId === v.id && s.state === "completed" && s.tags[TAG.generation] === lastAttached(v));
 }
 
 /**
@@ -254,7 +313,7 @@ export function snapshotPruneCandidates(
     if (live.attachmentState !== "attached" || !isActive(live)) return [];
     const newestFirst = (a: DataSnapshot, b: DataSnapshot) => b.startTime - a.startTime || (a.id < b.id ? 1 : -1);
     const completed = snapshots.filter((s) => s.state === "completed").sort(newestFirst);
-    const restorePoint = restoreCandidate(completed, volumes);
+    const restorePoint = restoreCandidate(completed, volumes, live);
     if (restorePoint === undefined) return [];
     const present = volumes.filter((v) => !GONE.has(v.state));
     const liveHasOwnSnapshot = completed.some((s) => s.volumeId === live.id);
@@ -264,7 +323,11 @@ export function snapshotPruneCandidates(
         const inUse =
             v.state === "creating" || lastAttached(v) === NEVER_ATTACHED || (v.id === live.id && !liveHasOwnSnapshot);
         if (source !== undefined && inUse) pinned.add(source);
-        if (isSuperseded(v)) for (const s of failoverSnapshotsOf(completed, v)) pinned.add(s.id);
+        if (isSuperseded(v)) {
+            for (const s of failoverSnapshotsOf(completed, v)) pinned.add(s.id);
+            const final = v.tags[TAG.finalSnapshotId];
+            if (final !== undefined) pinned.add(final);
+        }
     }
     // Lineage proven by the source volume's own tags (not only by a successor that may itself be deleted by now).
     const proven = (s: DataSnapshot) => {

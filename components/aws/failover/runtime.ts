@@ -32,8 +32,14 @@ export interface Runtime {
 /** One invocation: the runtime, the settings, and when the Lambda will be killed. */
 export interface Ctx extends Runtime {
     settings: FailoverSettings;
-    /** Epoch ms after which no wait may run: the Lambda's end minus time to complete the lifecycle action. */
+    /**
+     * Epoch ms after which no wait may run: the earlier of the Lambda's end
+     * and the lifecycle action's heartbeat expiry, minus the time to complete
+     * the action. Moved forward by keepAlive.
+     */
     deadline: number;
+    /** Called between polls: records a lifecycle heartbeat when one is due (and moves the deadline). */
+    keepAlive?: () => Promise<void>;
 }
 
 export function defaultClients(): Clients {
@@ -100,9 +106,24 @@ export class Refusal extends Error {
     }
 }
 
-// ── retry ──────────────────────────────────────────────────────────────────
+// ── retry ──────────────────────────────────────────────────────────────
 
-export const RETRY = { attempts: 8, baseMs: 250, capMs: 20_000 } as const;
+/** Backoff steps; the number of attempts is bounded by the invocation's deadline, not a count. */
+export const RETRY = { baseMs: 250, capMs: 20_000, maxAttempts: 60 } as const;
+
+/**
+ * Errors worth retrying: throttling, EC2's transient 5xx, and a response lost
+ * on the way back (the call may have been applied: every caller is
+ * idempotent or re-reads before repeating a create).
+ */
+const TRANSIENT = new Set(["InternalError", "InternalFailure", "ServiceUnavailable", "Unavailable", "TimeoutError", "NetworkingError", "ECONNRESET", "RequestTimeout"]);
+/** "Wait at least 15 seconds between concurrent volume snapshots" (EC2 error reference). */
+const SNAPSHOT_RATE = "SnapshotCreationPerVolumeRateExceeded";
+
+export function isRetryable(err: unknown): boolean {
+    const code = errorCode(err);
+    return isThrottling(err) || TRANSIENT.has(code) || code === SNAPSHOT_RATE;
+}
 
 /** Any SDK v3 client; the command decides the output type. */
 interface Sender {
@@ -115,20 +136,24 @@ export type OutputOf<C> = C extends { resolveMiddleware(...args: never[]): (...a
     : never;
 
 /**
- * Sends a command, retrying throttling with capped exponential backoff
- * (jittered between half and all of the step). Other errors surface at once:
- * the caller decides what they mean. (The SDK's own retries, for network
- * errors and 5xx, still run inside each attempt.)
+ * Sends a command, retrying throttling, transient server errors and lost
+ * responses with capped, jittered exponential backoff, for as long as the
+ * invocation's deadline allows (a throttling storm does not exhaust a fixed
+ * count with most of the time left, and no backoff sleeps past the deadline).
+ * Other errors surface at once: the caller decides what they mean.
  */
-export async function send<C extends object>(rt: Runtime, client: Sender, command: C): Promise<OutputOf<C>> {
+export async function send<C extends object>(rt: Runtime & { deadline?: number }, client: Sender, command: C): Promise<OutputOf<C>> {
     for (let attempt = 1; ; attempt++) {
         try {
             return (await client.send(command as never)) as OutputOf<C>;
         } catch (err) {
-            if (!isThrottling(err) || attempt >= RETRY.attempts) throw err;
-            const ceiling = Math.min(RETRY.capMs, RETRY.baseMs * 2 ** (attempt - 1));
-            const delay = Math.round(ceiling * (0.5 + rt.random() / 2));
-            rt.log("warn", "throttled, backing off", {
+            if (!isRetryable(err) || attempt >= RETRY.maxAttempts) throw err;
+            const ceiling = Math.min(RETRY.capMs, RETRY.baseMs * 2 ** Math.min(attempt - 1, 16));
+            const floor = errorCode(err) === SNAPSHOT_RATE ? 15_000 : 0;
+            const delay = Math.max(floor, Math.round(ceiling * (0.5 + rt.random() / 2)));
+            const deadline = rt.deadline ?? Infinity;
+            if (rt.now() + delay > deadline) throw err;
+            rt.log("warn", "retrying", {
                 command: (command as { constructor?: { name?: string } }).constructor?.name,
                 code: errorCode(err),
                 attempt,
@@ -142,6 +167,14 @@ export async function send<C extends object>(rt: Runtime, client: Sender, comman
 // ── bounded waits ──────────────────────────────────────────────────────────
 
 export type Poll<T> = { done: true; value: T } | { done: false; why: string };
+
+/** The lifecycle action is no longer open (completed by a parallel delivery, or timed out): nothing more to do. */
+export class ActionGone extends Error {
+    constructor(message: string) {
+        super(message);
+        this.name = "ActionGone";
+    }
+}
 
 export class WaitTimeout extends Error {
     constructor(
@@ -165,13 +198,15 @@ export async function waitFor<T>(
     intervalMs: number,
     check: () => Promise<Poll<T>>,
 ): Promise<T> {
-    const until = Math.min(ctx.now() + timeoutMs, ctx.deadline);
+    // The deadline may move forward while waiting (heartbeats); the wait's own bound does not.
+    const until = ctx.now() + timeoutMs;
     // Also bounded by a poll count, in case a clock does not advance.
-    const maxPolls = Math.ceil(Math.max(0, until - ctx.now()) / intervalMs) + 2;
+    const maxPolls = Math.ceil(Math.max(0, timeoutMs) / intervalMs) + 2;
     for (let polls = 1; ; polls++) {
         const r = await check();
         if (r.done) return r.value;
-        const left = until - ctx.now();
+        await ctx.keepAlive?.();
+        const left = Math.min(until, ctx.deadline) - ctx.now();
         if (left <= 0 || polls >= maxPolls) throw new WaitTimeout(what, r.why);
         await ctx.sleep(Math.min(intervalMs, left));
     }
