@@ -80,7 +80,8 @@ export async function main(argv: string[]): Promise<number> {
             currency: "USD",
             monthly: estimate.monthly,
             cap: run.config.monthlyCostCapUsd ?? null,
-            items: estimate.items.map(({ type, name, monthly, basis }) => ({ type, name, monthly, basis })),
+            ...(estimate.range ? { range: estimate.range } : {}),
+            items: estimate.items.map(({ type, name, monthly, basis, asOf, source, range }) => ({ type, name, monthly, basis, ...(asOf ? { asOf, source } : {}), ...(range ? { range } : {}) })),
         },
     });
     const json = `${JSON.stringify(doc, null, 2)}\n`;

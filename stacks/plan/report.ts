@@ -8,7 +8,13 @@ import { Reachability, renderReachability } from "./reachability";
 import { PlanRun, PlannedResource } from "./run";
 import { wrapLine, wrapText } from "./wrap";
 
-export interface CostItem { type: string; name: string; monthly: number; basis: string }
+export interface CostItem {
+    type: string; name: string; monthly: number; basis: string;
+    /** As-of dates and sources ("<letter>: <description> (<reference>)") of the prices used. */
+    asOf?: string; source?: string[];
+    /** Where sources disagree or a price is derived: the monthly figure at the low and high bounds. */
+    range?: { low: number; high: number };
+}
 export interface PolicyViolation { policy: string; level: "mandatory" | "advisory"; resource: string | null; message: string }
 
 export interface PlanDocument {
@@ -31,7 +37,7 @@ export interface PlanDocument {
         };
         sites: Array<{ name: string; addressSpaces: string[] }>;
     };
-    cost: { currency: "USD"; monthly: number; cap: number | null; items: CostItem[] };
+    cost: { currency: "USD"; monthly: number; range?: { low: number; high: number }; cap: number | null; items: CostItem[] };
     policies: { violations: PolicyViolation[] };
     /** IPv6 readiness: what is dual-stack, what is IPv4-only and why (policy/ipv6-readiness.ts). */
     ipv6: unknown;
@@ -119,9 +125,14 @@ export function renderReport(doc: PlanDocument, width = Infinity): string {
 
     const cap = doc.cost.cap;
     const capText = cap !== null ? ` against a cap of $${cap.toFixed(2)} (${doc.cost.monthly <= cap ? `${((doc.cost.monthly / cap) * 100).toFixed(0)} % used` : `OVER by $${(doc.cost.monthly - cap).toFixed(2)}`})` : " (no cap set)";
-    lines.push(`Monthly cost estimate: $${doc.cost.monthly.toFixed(2)}${capText}`);
+    const range = (r: { low: number; high: number } | undefined) => (r ? `${r.low.toFixed(2)}–${r.high.toFixed(2)}` : "");
+    lines.push(`Monthly cost estimate: $${doc.cost.monthly.toFixed(2)}${doc.cost.range ? ` (range $${range(doc.cost.range).replace("–", "–$")})` : ""}${capText}`);
     const charged = doc.cost.items.filter((i) => i.monthly !== 0 || i.basis.startsWith("unpriced")).sort((a, b) => b.monthly - a.monthly);
-    lines.push(...table(["USD/month", "resource", "basis"], charged.map((i) => [i.monthly.toFixed(2), `${shortType(i.type)} ${i.name}`, i.basis]), width - 2).map((l) => `  ${l}`));
+    const letters = (i: CostItem) => (i.source ?? []).map((s) => s.split(":")[0]);
+    const provenance = (i: CostItem) => (i.asOf ? ` (as of ${i.asOf}; ${letters(i).join(", ")})` : "");
+    lines.push(...table(["USD/month", "range", "resource", "basis (as of; sources)"], charged.map((i) => [i.monthly.toFixed(2), range(i.range), `${shortType(i.type)} ${i.name}`, i.basis + provenance(i)]), width - 2).map((l) => `  ${l}`));
+    const sources = [...new Set(charged.flatMap((i) => i.source ?? []))];
+    if (sources.length > 0) lines.push(`  Sources: ${sources.join("; ")}`);
     const free = doc.cost.items.length - charged.length;
     if (free > 0) lines.push(`  (+ ${free} resources priced at $0: networks, routes, IAM, free-tier Lambda and rules; see --json for each basis)`);
     lines.push("");
