@@ -15,6 +15,7 @@ import { estimateMonthlyCost } from "../components/cost";
 import { hasMandatory, PolicyConfigError, runPoliciesOffline } from "../policy/offline";
 import { ipv6Readiness } from "../policy/ipv6-readiness";
 import { parsePlanArgs, PlanOptions, planUsage, UsageError } from "./plan/flags";
+import { costShares, overCapAdvice } from "./plan/cost-advice";
 import { reachability } from "./plan/reachability";
 import { buildPlanDocument, renderReport } from "./plan/report";
 import { runPlan } from "./plan/run";
@@ -71,6 +72,8 @@ export async function main(argv: string[]): Promise<number> {
         }
         throw err;
     }
+    const cap = run.config.monthlyCostCapUsd ?? null;
+    const advice = cap !== null && estimate.monthly > cap ? overCapAdvice(run.config, run.resources, estimate.monthly, cap) : undefined;
     const doc = buildPlanDocument(run, {
         policies: { violations: policies.violations },
         ipv6: ipv6Readiness(run.resources),
@@ -79,9 +82,11 @@ export async function main(argv: string[]): Promise<number> {
         cost: {
             currency: "USD",
             monthly: estimate.monthly,
-            cap: run.config.monthlyCostCapUsd ?? null,
+            cap,
             ...(estimate.range ? { range: estimate.range } : {}),
             items: estimate.items.map(({ type, name, monthly, basis, asOf, source, range }) => ({ type, name, monthly, basis, ...(asOf ? { asOf, source } : {}), ...(range ? { range } : {}) })),
+            shares: costShares(estimate.items, run.config),
+            ...(advice ? { advice } : {}),
         },
     });
     const json = `${JSON.stringify(doc, null, 2)}\n`;

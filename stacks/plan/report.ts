@@ -4,6 +4,7 @@
  * policies, filled by their own modules).
  */
 import type { Ipv6Readiness } from "../../policy/ipv6-readiness";
+import type { CostAdvice, CostShare } from "./cost-advice";
 import { Reachability, renderReachability } from "./reachability";
 import { PlanRun, PlannedResource } from "./run";
 import { wrapLine, wrapText } from "./wrap";
@@ -37,7 +38,13 @@ export interface PlanDocument {
         };
         sites: Array<{ name: string; addressSpaces: string[] }>;
     };
-    cost: { currency: "USD"; monthly: number; range?: { low: number; high: number }; cap: number | null; items: CostItem[] };
+    cost: {
+        currency: "USD"; monthly: number; range?: { low: number; high: number }; cap: number | null; items: CostItem[];
+        /** The bill by family, largest first (stacks/plan/cost-advice.ts). */
+        shares?: CostShare[];
+        /** Over the cap only: each alternative the config has, with its computed monthly saving. */
+        advice?: CostAdvice[];
+    };
     policies: { violations: PolicyViolation[] };
     /** IPv6 readiness: what is dual-stack, what is IPv4-only and why (policy/ipv6-readiness.ts). */
     ipv6: unknown;
@@ -133,6 +140,17 @@ export function renderReport(doc: PlanDocument, width = Infinity): string {
     lines.push(...table(["USD/month", "range", "resource", "basis (as of; sources)"], charged.map((i) => [i.monthly.toFixed(2), range(i.range), `${shortType(i.type)} ${i.name}`, i.basis + provenance(i)]), width - 2).map((l) => `  ${l}`));
     const sources = [...new Set(charged.flatMap((i) => i.source ?? []))];
     if (sources.length > 0) lines.push(`  Sources: ${sources.join("; ")}`);
+    if (doc.cost.shares?.length) {
+        lines.push(`  Where it goes: ${doc.cost.shares.map((s) => `${s.what} ${(s.share * 100).toFixed(0)} % ($${s.monthly.toFixed(2)})`).join("; ")}`);
+    }
+    if (doc.cost.advice) {
+        lines.push(doc.cost.advice.length === 0
+            ? "  Over the cap, and no single change this config offers lowers the estimate: raise the cap or redesign."
+            : "  Over the cap. Alternatives this config has, each alone, priced with the change made:");
+        for (const a of doc.cost.advice) {
+            lines.push(`    ${a.key}: ${a.change}: saves $${a.monthlySaving.toFixed(2)} a month → $${a.monthlyAfter.toFixed(2)}${a.fitsCap ? " (under the cap)" : ""}; trade-off: ${a.tradeOff}`);
+        }
+    }
     const free = doc.cost.items.length - charged.length;
     if (free > 0) lines.push(`  (+ ${free} resources priced at $0: networks, routes, IAM, free-tier Lambda and rules; see --json for each basis)`);
     lines.push("");
