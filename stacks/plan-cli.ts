@@ -17,6 +17,7 @@ import { ipv6Readiness } from "../policy/ipv6-readiness";
 import { parsePlanArgs, PlanOptions, planUsage, UsageError } from "./plan/flags";
 import { costShares, overCapAdvice } from "./plan/cost-advice";
 import { reachability } from "./plan/reachability";
+import { configKeyOf } from "./plan/violation-keys";
 import { buildPlanDocument, renderReport } from "./plan/report";
 import { runPlan } from "./plan/run";
 import { readStackFile, StackFileError } from "./plan/stack-file";
@@ -75,7 +76,7 @@ export async function main(argv: string[]): Promise<number> {
     const cap = run.config.monthlyCostCapUsd ?? null;
     const advice = cap !== null && estimate.monthly > cap ? overCapAdvice(run.config, run.resources, estimate.monthly, cap) : undefined;
     const doc = buildPlanDocument(run, {
-        policies: { violations: policies.violations },
+        policies: { violations: policies.violations.map((v) => ({ ...v, configKey: configKeyOf(v, run.config, policyEnv) })) },
         ipv6: ipv6Readiness(run.resources),
         reachability: reachability(run.config, run.resources),
         policyConfig: `policy/config/${policyEnv}.json`,

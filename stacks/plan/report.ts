@@ -7,6 +7,7 @@ import type { Ipv6Readiness } from "../../policy/ipv6-readiness";
 import type { CostAdvice, CostShare } from "./cost-advice";
 import { Reachability, renderReachability } from "./reachability";
 import { PlanRun, PlannedResource } from "./run";
+import { NOT_A_SETTING } from "./violation-keys";
 import { wrapLine, wrapText } from "./wrap";
 
 export interface CostItem {
@@ -16,7 +17,11 @@ export interface CostItem {
     /** Where sources disagree or a price is derived: the monthly figure at the low and high bounds. */
     range?: { low: number; high: number };
 }
-export interface PolicyViolation { policy: string; level: "mandatory" | "advisory"; resource: string | null; message: string }
+export interface PolicyViolation {
+    policy: string; level: "mandatory" | "advisory"; resource: string | null; message: string;
+    /** The config key to change (stacks/plan/violation-keys.ts); null when no setting causes it. */
+    configKey?: string | null;
+}
 
 export interface PlanDocument {
     stack: string;
@@ -155,7 +160,10 @@ export function renderReport(doc: PlanDocument, width = Infinity): string {
     if (free > 0) lines.push(`  (+ ${free} resources priced at $0: networks, routes, IAM, free-tier Lambda and rules; see --json for each basis)`);
     lines.push("");
     lines.push(`Policies${doc.policyConfig ? ` (config ${doc.policyConfig})` : ""}: ${doc.policies.violations.length === 0 ? "no violations" : `${doc.policies.violations.length} violation(s)`}`);
-    for (const v of doc.policies.violations) lines.push(`  [${v.level}] ${v.policy}${v.resource ? ` (${v.resource})` : ""}: ${v.message}`);
+    for (const v of doc.policies.violations) {
+        const change = v.configKey === undefined ? "" : ` → change ${v.configKey ?? `nothing in the config (${NOT_A_SETTING})`}`;
+        lines.push(`  [${v.level}] ${v.policy}${change}${v.resource ? ` (${v.resource})` : ""}: ${v.message}`);
+    }
     lines.push("");
     lines.push(...renderIpv6(doc.ipv6 as Ipv6Readiness | null));
     lines.push("");

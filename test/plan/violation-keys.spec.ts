@@ -1,0 +1,35 @@
+/**
+ * Every policy violation in the plan names the config key to change, not
+ * only the resource path the policy judged.
+ */
+import { strict as assert } from "assert";
+import { main } from "../../stacks/plan-cli";
+import { configKeyOf } from "../../stacks/plan/violation-keys";
+import { captureOutput, editedStackFile, planOfStack } from "../helpers/stacks";
+
+describe("violations name the config key", function () {
+    this.timeout(30000);
+
+    it("an instance type dev does not allow points at landing-zone:server.instanceTypes[i], in the JSON and the report", async () => {
+        const file = editedStackFile("dev", (c) => { c["landing-zone:server"].instanceTypes = ["t4g.small", "t4g.large"]; });
+        const { result, stdout } = await captureOutput(() => main(["--stack", "dev", "--config", file, "--json"]));
+        assert.equal(result, 1);
+        const doc = JSON.parse(stdout);
+        const v = doc.policies.violations.find((x: any) => x.policy === "cost-allowed-instance-types");
+        assert.ok(v, JSON.stringify(doc.policies.violations));
+        assert.match(v.message, /overrides\[1\]\.instanceType/);
+        assert.equal(v.configKey, "landing-zone:server.instanceTypes[1]");
+        const text = await captureOutput(() => main(["--stack", "dev", "--config", file, "--width", "200"]));
+        assert.match(text.stdout, /\[mandatory\] cost-allowed-instance-types → change landing-zone:server\.instanceTypes\[1\]/);
+    });
+
+    it("maps firewall findings to the Azure subnet's allowInbound or the server's ingress, and the cap to the policy config", async () => {
+        const run = await planOfStack("dev");
+        const nsg = { policy: "security-no-open-admin-ports", resource: "urn:pulumi:dev::landing-zone::landing-zone:azure:DualStackVnet$azure-native:network:NetworkSecurityGroup::dev-workloads-app-nsg", message: "port 22" };
+        assert.equal(configKeyOf(nsg, run.config, "dev"), "landing-zone:azure.vnet.subnets[1].allowInbound");
+        const sg = { policy: "security-no-open-admin-ports", resource: "urn:pulumi:dev::landing-zone::aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule::dev-app-in-ssh-ipv6", message: "port 22" };
+        assert.equal(configKeyOf(sg, run.config, "dev"), "landing-zone:server.ingress");
+        assert.match(configKeyOf({ policy: "cost-monthly-cap", resource: null, message: "" }, run.config, "dev")!, /^policy\/config\/dev\.json: cost-monthly-cap\.monthlyCapUsd/);
+        assert.equal(configKeyOf({ policy: "security-imdsv2", resource: null, message: "" }, run.config, "dev"), null);
+    });
+});
