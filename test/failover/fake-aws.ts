@@ -5,6 +5,19 @@
  * forward; states change when their time comes (volume creation, attachment,
  * snapshot completion) unless the AZ is down.
  *
+ * It has the behaviours of the real services that a failover must survive
+ * (../../../shared/reference/aws-failover-semantics.md): instances pass
+ * through shutting-down (stuck there while their AZ is down, until EC2
+ * force-terminates them) before terminated, and their volumes through
+ * detaching; a terminating instance keeps running, and its app writing,
+ * until it quiesces itself (the QUIESCED tag) or shuts down; Describe calls
+ * lag behind creates; a call can be applied and its response lost; snapshot
+ * progress stops while the AZ is down and a snapshot can fail; CreateSnapshot
+ * is rate-limited per volume; lifecycle actions time out with their default
+ * result unless completed or heartbeaten; DLM runs within an hour of its
+ * schedule and keeps a count per volume; Route 53 can reject a change and a
+ * DELETE must match the record exactly.
+ *
  * Data is modelled as a history of write ids: a copy holds another's data if
  * that history is a prefix of its own. DeleteVolume and DeleteSnapshot check
  * the "nothing is lost" rule (and DeleteSnapshot that the snapshot is the
@@ -16,6 +29,7 @@ import {
     CompleteLifecycleActionCommand,
     CreateOrUpdateTagsCommand,
     DescribeTagsCommand,
+    RecordLifecycleActionHeartbeatCommand,
 } from "@aws-sdk/client-auto-scaling";
 import {
     AssociateAddressCommand,
@@ -35,7 +49,7 @@ import {
     Filter,
     Tag,
 } from "@aws-sdk/client-ec2";
-import { ChangeResourceRecordSetsCommand, Route53Client } from "@aws-sdk/client-route-53";
+import { ChangeResourceRecordSetsCommand, ListResourceRecordSetsCommand, Route53Client } from "@aws-sdk/client-route-53";
 import { PublishCommand, SNSClient } from "@aws-sdk/client-sns";
 import { AwsClientStub, mockClient } from "aws-sdk-client-mock";
 import { dlmSnapshotTags } from "../../components/aws/failover/contract";
@@ -46,7 +60,13 @@ export type History = readonly number[];
 export interface FInstance {
     id: string;
     az: string;
-    state: "pending" | "running" | "shutting-down" | "terminated";
+    state: "pending" | "running" | "stopping" | "stopped" | "shutting-down" | "terminated";
+    /** In Terminating:Wait (still running; the app writes until it quiesces). */
+    terminating?: boolean;
+    /** The app was stopped and the data unmounted by the instance's quiesce service. */
+    quiesced?: boolean;
+    quiesceAt?: number;
+    shutdownAt?: number;
     publicIpv4?: string;
     ipv6?: string;
     tags: Record<string, string>;
@@ -68,6 +88,9 @@ export interface FVolume {
     attachment?: { instanceId: string; device: string; state: "attaching" | "attached" | "detaching"; readyAt: number };
     tags: Record<string, string>;
     history: History;
+    /** Written to since it was created (a never-written copy holds only its source snapshot's data). */
+    written?: boolean;
+    visibleAt?: number;
 }
 
 export interface FSnapshot {
@@ -76,9 +99,14 @@ export interface FSnapshot {
     state: "pending" | "completed" | "error";
     startTime: number;
     doneAt: number;
+    /** Work left (ms of an up AZ); progress stops while the source's AZ is down. */
+    remainingMs?: number;
+    /** Goes to `error` instead of completing. */
+    fails?: boolean;
     sizeGiB: number;
     tags: Record<string, string>;
     history: History;
+    visibleAt?: number;
 }
 
 export function awsError(code: string, message = code): Error {
@@ -104,8 +132,22 @@ export interface FakeOptions {
     attachMs?: number;
     /** How an AZ outage shows: volumes "impaired" and CreateSnapshot refused, or everything just hangs. */
     outageMode?: "impaired" | "hang";
-    /** DLM: snapshot every volume carrying `backup`=tier every `everyMs`, keep `retain`. */
-    dlm?: { tier: string; everyMs: number; retain: number };
+    /** DLM: snapshot every volume carrying `backup`=tier every `everyMs` (within `windowMs` after), keep `retain` per volume. */
+    dlm?: { tier: string; everyMs: number; retain: number; windowMs?: number };
+    /** shutting-down → terminated, when the AZ is up. */
+    shutdownMs?: number;
+    /** detaching → detached, when the AZ is up. */
+    detachMs?: number;
+    /** How long after the terminate hook starts the instance quiesces (Infinity: its quiesce service is broken). */
+    quiesceMs?: number;
+    /** How long a new volume or snapshot is invisible to Describe calls. */
+    describeLagMs?: number;
+    /** Lifecycle hooks' HeartbeatTimeout. */
+    heartbeatTimeoutMs?: number;
+    /** A stuck shutting-down instance is force-terminated after this (EC2: "hours"). */
+    forceTerminateMs?: number;
+    /** Seed of the fake's own randomness (DLM start window). */
+    seed?: number;
 }
 
 export class FakeAws {
@@ -119,19 +161,29 @@ export class FakeAws {
     readonly addresses = new Map<string, { publicIp: string; instanceId?: string }>();
     readonly dns = new Map<string, string>();
     readonly published: { subject: string; message: string }[] = [];
-    readonly lifecycle = new Map<string, { instanceId: string; result?: string }>();
+    readonly lifecycle = new Map<
+        string,
+        { instanceId: string; kind: "launch" | "terminate"; expiresAt: number; result?: string; expired?: boolean; completedAt?: number }
+    >();
+    /** Commands whose next call is applied but whose response is lost (the SDK sees a timeout). */
+    readonly loseNext = new Set<string>();
     readonly violations: string[] = [];
     readonly deletedVolumes: string[] = [];
     readonly deletedSnapshots: string[] = [];
     /** Pending faults: command name -> errors to throw on its next calls. */
     readonly faults = new Map<string, Error[]>();
     snapshotsNeverComplete = false;
+    /** The next N snapshots created go to `error` instead of completing. */
+    failSnapshots = 0;
     /** Every command name sent, in order. */
     readonly calls: string[] = [];
     /** Commands whose next call never returns (a Lambda killed mid-call). */
     readonly hangNext = new Set<string>();
     outageMode: "impaired" | "hang";
     private readonly opts: Required<Omit<FakeOptions, "dlm" | "azs" | "outageMode">> & Pick<FakeOptions, "dlm">;
+    private lastRefresh = START;
+    private rand: number;
+    private readonly dlmDue: number[] = [];
     private seq = 0;
     private writeSeq = 0;
     readonly writeTimes = new Map<number, number>();
@@ -145,8 +197,16 @@ export class FakeAws {
             snapshotMs: o.snapshotMs ?? 120_000,
             volumeCreateMs: o.volumeCreateMs ?? 8_000,
             attachMs: o.attachMs ?? 4_000,
+            shutdownMs: o.shutdownMs ?? 20_000,
+            detachMs: o.detachMs ?? 5_000,
+            quiesceMs: o.quiesceMs ?? 10_000,
+            describeLagMs: o.describeLagMs ?? 0,
+            heartbeatTimeoutMs: o.heartbeatTimeoutMs ?? 900_000,
+            forceTerminateMs: o.forceTerminateMs ?? 3 * HOUR,
+            seed: o.seed ?? 1,
             ...(o.dlm !== undefined ? { dlm: o.dlm } : {}),
         };
+        this.rand = this.opts.seed;
         this.nextDlmTick = o.dlm !== undefined ? Math.ceil((START + 1) / o.dlm.everyMs) * o.dlm.everyMs : Infinity;
         this.addresses.set("eipalloc-0abc", { publicIp: "203.0.113.10" });
     }
@@ -162,46 +222,95 @@ export class FakeAws {
 
     advance(ms: number): void {
         const until = this.now + ms;
-        while (this.nextDlmTick <= until) {
-            this.now = this.nextDlmTick;
+        for (;;) {
+            const next = Math.min(this.nextDlmTick, ...this.dlmDue);
+            if (next > until) break;
+            this.now = next;
             this.refresh();
-            this.dlmTick();
-            this.nextDlmTick += this.opts.dlm!.everyMs;
+            if (next === this.nextDlmTick) {
+                const w = this.opts.dlm!.windowMs ?? 0;
+                this.dlmDue.push(this.now + Math.floor(this.random() * w));
+                this.nextDlmTick += this.opts.dlm!.everyMs;
+            } else {
+                this.dlmDue.splice(this.dlmDue.indexOf(next), 1);
+                this.dlmRun();
+            }
         }
         this.now = until;
         this.refresh();
     }
 
+    /** The fake's own seeded randomness (a 32-bit LCG), so a run is reproducible from its seed. */
+    random(): number {
+        this.rand = (Math.imul(this.rand, 1664525) + 1013904223) >>> 0;
+        return this.rand / 2 ** 32;
+    }
+
+    private up(az: string): boolean {
+        return !this.downAzs.has(az);
+    }
+
     /** Applies every state change whose time has come. */
     refresh(): void {
+        const elapsed = this.now - this.lastRefresh;
+        this.lastRefresh = this.now;
+        for (const i of this.instances.values()) {
+            if (i.state === "pending" && this.up(i.az)) i.state = "running";
+            if (i.terminating && !i.quiesced && i.quiesceAt !== undefined && this.now >= i.quiesceAt && this.up(i.az) && i.state === "running") {
+                i.quiesced = true;
+                i.tags["landing-zone:quiesced"] = new Date(this.now).toISOString();
+            }
+            if (i.state === "shutting-down" && i.shutdownAt !== undefined) {
+                const forced = this.now >= i.shutdownAt + this.opts.forceTerminateMs;
+                if ((this.up(i.az) && this.now >= i.shutdownAt) || forced) i.state = "terminated";
+            }
+            if (i.state === "stopping" && this.up(i.az)) i.state = "stopped";
+        }
         for (const v of this.volumes.values()) {
-            const up = !this.downAzs.has(v.az);
+            const up = this.up(v.az);
             if (v.state === "creating" && up && this.now >= v.readyAt) v.state = "available";
             if (v.attachment?.state === "attaching" && up && this.now >= v.attachment.readyAt) v.attachment.state = "attached";
             const holder = v.attachment && this.instances.get(v.attachment.instanceId);
-            if (v.attachment && holder?.state === "terminated" && up) {
+            if (v.attachment && v.attachment.state !== "detaching" && holder?.state === "terminated" && up) {
+                v.attachment.state = "detaching";
+                v.attachment.readyAt = this.now + this.opts.detachMs;
+            }
+            if (v.attachment?.state === "detaching" && up && this.now >= v.attachment.readyAt) {
                 delete v.attachment;
                 v.state = "available";
             }
         }
         for (const s of this.snapshots.values()) {
             const source = this.volumes.get(s.volumeId);
-            const up = source === undefined || !this.downAzs.has(source.az);
-            if (s.state === "pending" && up && !this.snapshotsNeverComplete && this.now >= s.doneAt) s.state = "completed";
+            const up = source === undefined || this.up(source.az);
+            if (s.state !== "pending" || this.snapshotsNeverComplete || !up) continue;
+            s.remainingMs = Math.max(0, (s.remainingMs ?? s.doneAt - s.startTime) - elapsed);
+            if (s.remainingMs === 0) s.state = s.fails ? "error" : "completed";
+        }
+        for (const a of this.lifecycle.values()) {
+            if (a.result === undefined && this.now > a.expiresAt) {
+                // The hook's DefaultResult: ABANDON for launches, CONTINUE for terminations.
+                a.result = a.kind === "launch" ? "ABANDON" : "CONTINUE";
+                a.expired = true;
+            }
         }
     }
 
-    private dlmTick(): void {
+    private dlmRun(): void {
         const dlm = this.opts.dlm!;
         for (const v of this.volumes.values()) {
             if (v.tags["landing-zone:backup"] !== dlm.tier || this.downAzs.has(v.az)) continue;
             this.addSnapshot({ volumeId: v.id, tags: { ...dlmSnapshotTags(dlm.tier), "dlm:managed": "true" } });
         }
-        // DLM's own retention (count-based), never the handler's business.
-        const managed = [...this.snapshots.values()]
-            .filter((s) => s.tags["dlm:managed"] === "true" && s.state === "completed")
-            .sort((a, b) => b.startTime - a.startTime);
-        for (const s of managed.slice(dlm.retain)) this.snapshots.delete(s.id);
+        // DLM's own retention (count-based, per volume), never the handler's business.
+        const byVolume = new Map<string, FSnapshot[]>();
+        for (const s of this.snapshots.values()) {
+            if (s.tags["dlm:managed"] !== "true" || s.state !== "completed") continue;
+            byVolume.set(s.volumeId, [...(byVolume.get(s.volumeId) ?? []), s]);
+        }
+        for (const list of byVolume.values()) {
+            for (const s of list.sort((a, b) => b.startTime - a.startTime).slice(dlm.retain)) this.snapshots.delete(s.id);
+        }
     }
 
     // ── world changes (not API calls) ───────────────────────────────────────
@@ -220,9 +329,21 @@ export class FakeAws {
         return i;
     }
 
+    /** Auto Scaling marks the instance for termination (Terminating:Wait): it keeps running; its quiesce service reacts. */
+    beginTermination(instanceId: string): void {
+        const i = this.instances.get(instanceId);
+        if (i === undefined || i.terminating) return;
+        i.terminating = true;
+        i.quiesceAt = this.now + this.opts.quiesceMs;
+        this.refresh();
+    }
+
+    /** EC2 TerminateInstances (after the hook): shutting-down, then terminated once the AZ processes it. */
     terminate(instanceId: string): void {
         const i = this.instances.get(instanceId);
-        if (i !== undefined) i.state = "terminated";
+        if (i === undefined || i.state === "terminated" || i.state === "shutting-down") return;
+        i.state = "shutting-down";
+        i.shutdownAt = this.now + this.opts.shutdownMs;
         this.refresh();
     }
 
@@ -237,6 +358,7 @@ export class FakeAws {
             readyAt: this.now,
             tags: {},
             history: [],
+            visibleAt: this.now + this.opts.describeLagMs,
             ...v,
         };
         this.volumes.set(vol.id, vol);
@@ -259,19 +381,23 @@ export class FakeAws {
             sizeGiB: source?.sizeGiB ?? 20,
             tags: {},
             history: source?.history ?? [],
+            visibleAt: this.now + this.opts.describeLagMs,
             ...s,
         };
         this.snapshots.set(snap.id, snap);
         return snap;
     }
 
-    /** The app writes once to the volume attached to `instanceId`. */
+    /** The app writes once to the volume attached to `instanceId`; returns the write id if it was acknowledged. */
     write(instanceId: string): number | undefined {
+        const i = this.instances.get(instanceId);
+        if (i === undefined || i.state !== "running" || i.quiesced) return undefined;
         const v = [...this.volumes.values()].find((x) => x.attachment?.instanceId === instanceId && x.attachment.state === "attached");
         if (v === undefined || this.downAzs.has(v.az)) return undefined;
         const w = ++this.writeSeq;
         this.writeTimes.set(w, this.now);
         v.history = [...v.history, w];
+        v.written = true;
         return w;
     }
 
@@ -284,9 +410,9 @@ export class FakeAws {
         this.refresh();
     }
 
-    openLifecycleAction(instanceId: string): string {
+    openLifecycleAction(instanceId: string, kind: "launch" | "terminate" = "launch"): string {
         const token = `${(++this.seq).toString(16).padStart(8, "0")}-1111-2222-3333-444455556666`;
-        this.lifecycle.set(token, { instanceId });
+        this.lifecycle.set(token, { instanceId, kind, expiresAt: this.now + this.opts.heartbeatTimeoutMs });
         return token;
     }
 
@@ -346,7 +472,7 @@ export class FakeAws {
             State: s.state,
             StartTime: new Date(s.startTime),
             VolumeSize: s.sizeGiB,
-            Progress: s.state === "completed" ? "100%" : "50%",
+            Progress: s.state === "completed" ? "100%" : `${Math.floor(100 * (1 - (s.remainingMs ?? s.doneAt - s.startTime) / Math.max(1, s.doneAt - s.startTime)))}%`,
             Tags: toTags(s.tags),
         };
     }
@@ -380,7 +506,11 @@ export class FakeAws {
     describeVolumes(input: { VolumeIds?: string[]; Filters?: Filter[]; NextToken?: string }) {
         this.fault("DescribeVolumes");
         this.refresh();
-        const all = [...this.volumes.values()].filter(
+        const visible = [...this.volumes.values()].filter((v) => this.now >= (v.visibleAt ?? 0));
+        for (const id of input.VolumeIds ?? []) {
+            if (!visible.some((v) => v.id === id)) throw awsError("InvalidVolume.NotFound", `The volume '${id}' does not exist.`);
+        }
+        const all = visible.filter(
             (v) => (input.VolumeIds === undefined || input.VolumeIds.includes(v.id)) && this.matches(v.tags, input.Filters),
         );
         const p = this.page(all, input.NextToken);
@@ -404,7 +534,11 @@ export class FakeAws {
         if (input.SnapshotIds === undefined && !(input.OwnerIds ?? []).includes("self")) {
             throw new Error("fake: DescribeSnapshots without OwnerIds=self would list public snapshots");
         }
-        const all = [...this.snapshots.values()].filter(
+        const visible = [...this.snapshots.values()].filter((s) => this.now >= (s.visibleAt ?? 0));
+        for (const id of input.SnapshotIds ?? []) {
+            if (!visible.some((s) => s.id === id)) throw awsError("InvalidSnapshot.NotFound", `The snapshot '${id}' does not exist.`);
+        }
+        const all = visible.filter(
             (s) => (input.SnapshotIds === undefined || input.SnapshotIds.includes(s.id)) && this.matches(s.tags, input.Filters),
         );
         const p = this.page(all, input.NextToken);
@@ -418,7 +552,13 @@ export class FakeAws {
         if (v.state === "error" || (this.downAzs.has(v.az) && this.outageMode === "impaired")) {
             throw awsError("IncorrectState", `volume ${v.id} cannot be snapshotted`);
         }
+        const recent = [...this.snapshots.values()].some((x) => x.volumeId === v.id && this.now - x.startTime < 15_000);
+        if (recent) throw awsError("SnapshotCreationPerVolumeRateExceeded", "Wait at least 15 seconds between concurrent volume snapshots.");
         const s = this.addSnapshot({ volumeId: v.id, tags: fromTags(input.TagSpecifications?.[0]?.Tags) });
+        if (this.failSnapshots > 0) {
+            this.failSnapshots--;
+            s.fails = true;
+        }
         return this.snapshotOut(s);
     }
 
@@ -507,13 +647,19 @@ export class FakeAws {
         const v = this.volumes.get(input.VolumeId ?? "");
         if (v === undefined) throw awsError("InvalidVolume.NotFound");
         if (v.state !== "available") throw awsError("VolumeInUse");
-        // Nothing is lost: a completed snapshot and an attached volume must both hold this volume's data.
+        // Nothing is lost: a completed snapshot and a live copy (attached, or the committed one) must hold this
+        // volume's data; a copy never written holds only its source snapshot's data, which must still be there.
         const inSnapshot = [...this.snapshots.values()].some((s) => s.state === "completed" && isPrefix(v.history, s.history));
-        const inAttached = [...this.volumes.values()].some(
-            (x) => x.id !== v.id && x.attachment?.state === "attached" && isPrefix(v.history, x.history),
+        const inLive = [...this.volumes.values()].some(
+            (x) =>
+                x.id !== v.id &&
+                (x.attachment?.state === "attached" || x.tags["landing-zone:state"] === "active") &&
+                isPrefix(v.history, x.history),
         );
-        if (!inSnapshot || !inAttached) {
-            this.violations.push(`DeleteVolume ${v.id} without a newer copy (snapshot: ${inSnapshot}, attached: ${inAttached})`);
+        const source = v.snapshotId !== undefined ? this.snapshots.get(v.snapshotId) : undefined;
+        const unwritten = !v.written && (v.history.length === 0 || (source?.state === "completed" && isPrefix(v.history, source.history)));
+        if (!unwritten && (!inSnapshot || !inLive)) {
+            this.violations.push(`DeleteVolume ${v.id} without a newer copy (snapshot: ${inSnapshot}, live copy: ${inLive})`);
         }
         this.volumes.delete(v.id);
         this.deletedVolumes.push(v.id);
@@ -541,6 +687,8 @@ export class FakeAws {
         const origin = s.tags["landing-zone:origin"];
         if (origin !== "failover" && origin !== "termination") problems.push(`not handler-made (origin ${origin ?? "none"}): DLM's to expire`);
         if (s.tags["dlm:managed"] === "true") problems.push("made by DLM");
+        // A failed snapshot holds no data: deleting it loses nothing (and frees the pending-snapshot quota it counts against).
+        if (s.state === "error") return problems;
         if (s.state !== "completed") problems.push(`it is ${s.state}`);
         const completed = [...this.snapshots.values()].filter((x) => x.state === "completed");
         const newest = completed.reduce<FSnapshot | undefined>((a, x) => (a === undefined || x.startTime > a.startTime ? x : a), undefined);
@@ -587,11 +735,24 @@ export class FakeAws {
 
     completeLifecycleAction(input: { LifecycleActionToken?: string; LifecycleActionResult?: string; InstanceId?: string }) {
         this.fault("CompleteLifecycleAction");
+        this.refresh();
         const a = this.lifecycle.get(input.LifecycleActionToken ?? "");
         if (a === undefined || a.result !== undefined || a.instanceId !== input.InstanceId) {
             throw awsError("ValidationError", `No active Lifecycle Action found with token ${input.LifecycleActionToken}`);
         }
         a.result = input.LifecycleActionResult!;
+        a.completedAt = this.now;
+        return {};
+    }
+
+    recordLifecycleActionHeartbeat(input: { LifecycleActionToken?: string; InstanceId?: string }) {
+        this.fault("RecordLifecycleActionHeartbeat");
+        this.refresh();
+        const a = this.lifecycle.get(input.LifecycleActionToken ?? "");
+        if (a === undefined || a.result !== undefined || a.instanceId !== input.InstanceId) {
+            throw awsError("ValidationError", `No active Lifecycle Action found with token ${input.LifecycleActionToken}`);
+        }
+        a.expiresAt = this.now + this.opts.heartbeatTimeoutMs;
         return {};
     }
 
@@ -613,10 +774,30 @@ export class FakeAws {
 
     changeRecordSets(input: { ChangeBatch?: { Changes?: { Action?: string; ResourceRecordSet?: { Type?: string; ResourceRecords?: { Value?: string }[] } }[] } }) {
         this.fault("ChangeResourceRecordSets");
-        for (const c of input.ChangeBatch?.Changes ?? []) {
-            this.dns.set(c.ResourceRecordSet?.Type ?? "", c.ResourceRecordSet?.ResourceRecords?.[0]?.Value ?? "");
+        const changes = input.ChangeBatch?.Changes ?? [];
+        // All or nothing: a DELETE must match the record as it is.
+        for (const c of changes) {
+            const type = c.ResourceRecordSet?.Type ?? "";
+            if (c.Action === "DELETE" && this.dns.get(type) !== c.ResourceRecordSet?.ResourceRecords?.[0]?.Value) {
+                throw awsError("InvalidChangeBatch", `Tried to delete resource record set ${type} but it was not found`);
+            }
+        }
+        for (const c of changes) {
+            const type = c.ResourceRecordSet?.Type ?? "";
+            if (c.Action === "DELETE") this.dns.delete(type);
+            else this.dns.set(type, c.ResourceRecordSet?.ResourceRecords?.[0]?.Value ?? "");
         }
         return { ChangeInfo: { Id: "C1", Status: "PENDING", SubmittedAt: new Date(this.now) } };
+    }
+
+    listRecordSets(input: { StartRecordName?: string; StartRecordType?: string }) {
+        this.fault("ListResourceRecordSets");
+        const types = ["A", "AAAA"].filter((t) => t >= (input.StartRecordType ?? "") && this.dns.has(t));
+        return {
+            ResourceRecordSets: types.map((Type) => ({ Name: `${input.StartRecordName}.`, Type, TTL: 60, ResourceRecords: [{ Value: this.dns.get(Type) }] })),
+            IsTruncated: false,
+            MaxItems: 1,
+        };
     }
 
     publish(input: { Subject?: string; Message?: string }) {
@@ -653,6 +834,8 @@ function routes(fake: FakeAws): Record<string, (input: never) => unknown> {
         DescribeTags: (i) => fake.describeTags(i),
         CreateOrUpdateTags: (i) => fake.createOrUpdateTags(i),
         ChangeResourceRecordSets: (i) => fake.changeRecordSets(i),
+        ListResourceRecordSets: (i) => fake.listRecordSets(i),
+        RecordLifecycleActionHeartbeat: (i) => fake.recordLifecycleActionHeartbeat(i),
         Publish: (i) => fake.publish(i),
     };
 }
@@ -663,7 +846,9 @@ async function call(fake: FakeAws, name: string, input: unknown): Promise<unknow
     if (fake.hangNext.delete(name)) return new Promise(() => undefined);
     const route = routes(fake)[name];
     if (route === undefined) throw new Error(`fake: unexpected command ${name}`);
-    return route(input as never);
+    const out = route(input as never);
+    if (fake.loseNext.delete(name)) throw awsError("TimeoutError", `${name}: applied, but the response was lost`);
+    return out;
 }
 
 /**
@@ -701,8 +886,11 @@ export function installFake(fake: FakeAws): Mocks {
     ]) {
         on(m.ec2 as never, c);
     }
-    for (const c of [CompleteLifecycleActionCommand, DescribeTagsCommand, CreateOrUpdateTagsCommand]) on(m.autoscaling as never, c);
+    for (const c of [CompleteLifecycleActionCommand, DescribeTagsCommand, CreateOrUpdateTagsCommand, RecordLifecycleActionHeartbeatCommand]) {
+        on(m.autoscaling as never, c);
+    }
     on(m.route53 as never, ChangeResourceRecordSetsCommand);
+    on(m.route53 as never, ListResourceRecordSetsCommand);
     on(m.sns as never, PublishCommand);
     return m;
 }

@@ -101,7 +101,7 @@ export function world(
         handle,
         launchEvent: (id, token) => event(LAUNCHING, id, token),
         launch: (id, token = fake.openLifecycleAction(id)) => handle(event(LAUNCHING, id, token)),
-        terminate: (id, token = fake.openLifecycleAction(id)) => handle(event(TERMINATING, id, token)),
+        terminate: (id, token = fake.openLifecycleAction(id, "terminate")) => handle(event(TERMINATING, id, token)),
         close: () => {
             if (!direct) restoreMocks(mocks);
         },

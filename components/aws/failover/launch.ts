@@ -335,7 +335,8 @@ async function finalSnapshot(ctx: Ctx, d: LifecycleDetail, source: DataVolume): 
                     `final snapshot of ${source.id} for ${d.EC2InstanceId}`,
                 );
             } catch (err) {
-                if (!isRetryable(err)) throw err;
+                // IncorrectState: "an earlier snapshot request still incomplete", or a volume EBS cannot read: evidence, not a verdict.
+                if (!isRetryable(err) && errorCode(err) !== "IncorrectState") throw err;
                 return { kind: "stalled", evidence: { key: "snapshot-refused", text: `CreateSnapshot of ${source.id} in ${source.az} keeps failing: ${errorCode(err)}` } };
             }
         }
