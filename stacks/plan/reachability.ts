@@ -68,6 +68,8 @@ export interface ReachResource {
 }
 
 const NS = "landing-zone:";
+/** More sites than this are shown as one endpoint. */
+export const MAX_SITE_ENDPOINTS = 8;
 const yes = (path: string[]): Reach => ({ reachable: true, path, why: null, key: null });
 const no = (why: string, key: string | null = null): Reach => ({ reachable: false, path: [], why, key: key ? `${NS}${key}` : null });
 
@@ -79,7 +81,10 @@ export function reachability(config: LandingZoneConfig, resources: readonly Reac
     const wan = config.wan;
     const server = config.server;
     const endpoints: Endpoint[] = [
-        ...config.sites.map((s) => ({ id: `site:${s.name}`, kind: "site" as const, label: `branch ${s.name}` })),
+        // Every site behaves alike in this model: past a handful, one endpoint stands for all (the matrix stays small at 1,000 sites).
+        ...(config.sites.length <= MAX_SITE_ENDPOINTS
+            ? config.sites.map((s) => ({ id: `site:${s.name}`, kind: "site" as const, label: `branch ${s.name}` }))
+            : [{ id: "site:*", kind: "site" as const, label: `each of the ${config.sites.length} branch sites` }]),
         { id: "vnet:workload", kind: "vnet", label: "workload VNet" },
         ...(config.azure.spoke ? [{ id: "vnet:spoke", kind: "vnet" as const, label: "spoke VNet" }] : []),
         { id: "vpc", kind: "vpc", label: "AWS VPC" },
@@ -183,7 +188,8 @@ export function reachability(config: LandingZoneConfig, resources: readonly Reac
 
     const pairs: ReachPair[] = [];
     for (const a of endpoints) for (const b of endpoints) {
-        if (a.id === b.id || (a.kind === "internet" && b.kind === "internet")) continue;
+        // The collapsed site endpoint pairs with itself: branch to branch.
+        if ((a.id === b.id && a.id !== "site:*") || (a.kind === "internet" && b.kind === "internet")) continue;
         pairs.push({ from: a.id, to: b.id, ipv4: reach(a, b, "ipv4"), ipv6: reach(a, b, "ipv6") });
     }
     return { endpoints, pairs, warnings: warningsOf(config, pairs) };
@@ -192,16 +198,18 @@ export function reachability(config: LandingZoneConfig, resources: readonly Reac
 /** What a user would not expect: offices that cannot reach the server, branches that cannot reach AWS. */
 function warningsOf(config: LandingZoneConfig, pairs: readonly ReachPair[]): ReachWarning[] {
     const warnings: ReachWarning[] = [];
-    const sites = config.sites.map((s) => s.name);
-    const pair = (from: string, to: string) => pairs.find((p) => p.from === from && p.to === to);
+    const sites = config.sites.length <= MAX_SITE_ENDPOINTS ? config.sites.map((s) => s.name) : ["*"];
+    const byPair = new Map(pairs.map((p) => [`${p.from}>${p.to}`, p]));
+    const pair = (from: string, to: string) => byPair.get(`${from}>${to}`);
     const blocked = (p: ReachPair | undefined) => p !== undefined && !p.ipv4?.reachable && !p.ipv6?.reachable;
     const cutOff = sites.filter((s) => blocked(pair(`site:${s}`, "server")));
+    const which = (names: string[]) => (names.length === sites.length ? "any branch office" : `branch ${names.join(", ")}`);
     if (cutOff.length > 0 && config.server) {
         const server = config.server;
         const ipv6Only = !server.elasticIp && server.subnetTier === "public";
         warnings.push({
             key: `${NS}${ipv6Only ? "server.elasticIp" : "wan.crossCloudLink"}`,
-            message: `the server cannot be reached from ${cutOff.length === sites.length ? "any branch office" : `branch ${cutOff.join(", ")}`}: ` +
+            message: `the server cannot be reached from ${which(cutOff)}: ` +
                 `${ipv6Only ? "it has only IPv6 and the offices are IPv4-only" : "it takes no inbound from the internet"}${config.wan?.crossCloudLink ? "" : ", and the cross-cloud link is off"}; ` +
                 `turn on server.elasticIp (a public IPv4, about $3.65 a month) or wan.crossCloudLink (private access over the hub)`,
         });
@@ -219,7 +227,7 @@ function warningsOf(config: LandingZoneConfig, pairs: readonly ReachPair[]): Rea
 
 /** The text section of the plan report. */
 export function renderReachability(r: Reachability): string[] {
-    const short = (id: string) => id.replace(/^site:/, "").replace(/^vnet:/, "").replace(/^internet:/, "inet-");
+    const short = (id: string) => (id === "site:*" ? "sites" : id.replace(/^site:/, "").replace(/^vnet:/, "").replace(/^internet:/, "inet-"));
     const cell = (p: ReachPair | undefined) => {
         if (!p) return "";
         const fams = [p.ipv4?.reachable ? "4" : "", p.ipv6?.reachable ? "6" : ""].filter(Boolean).join("+");
@@ -227,7 +235,8 @@ export function renderReachability(r: Reachability): string[] {
     };
     const ids = r.endpoints.map((e) => e.id);
     const header = ["from \\ to", ...ids.map(short)];
-    const rows = ids.map((from) => [short(from), ...ids.map((to) => (from === to ? "·" : cell(r.pairs.find((p) => p.from === from && p.to === to))))]);
+    const byPair = new Map(r.pairs.map((p) => [`${p.from}>${p.to}`, p]));
+    const rows = ids.map((from) => [short(from), ...ids.map((to) => (from === to && from !== "site:*" ? "·" : cell(byPair.get(`${from}>${to}`))))]);
     const widths = header.map((h, i) => Math.max(h.length, ...rows.map((row) => row[i].length)));
     const fmt = (row: string[]) => row.map((c, i) => c.padEnd(widths[i])).join("  ").trimEnd();
     const lines = [

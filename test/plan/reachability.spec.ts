@@ -74,6 +74,15 @@ describe("reachability", function () {
         assert.deepEqual(r.warnings, []);
     });
 
+    it("stands one endpoint for all sites past a handful, so a thousand sites stay a small matrix", async () => {
+        const run = await planOfStack("prod");
+        const sites = Array.from({ length: 1000 }, (_, i) => ({ ...run.config.sites[1], name: `branch-${i}` }));
+        const r = reachability({ ...run.config, sites }, run.resources);
+        assert.deepEqual(r.endpoints.filter((e) => e.kind === "site").map((e) => e.id), ["site:*"]);
+        assert.deepEqual(pair(r, "site:*", "site:*").ipv4!.path, ["Virtual WAN hub"]);
+        assert.ok(r.pairs.length < 60, String(r.pairs.length));
+    });
+
     it("renders a matrix, the paths, the reasons once each and the warnings", async () => {
         const run = await planOfStack("dev");
         const text = renderReachability(reachability(run.config, run.resources)).join("\n");
