@@ -131,6 +131,8 @@ export function buildLandingZone(config: LandingZoneConfig, plan: AddressPlan, w
                 worstCaseRtoMinutes: Math.ceil(server.recovery.worstCaseRtoSeconds / 60),
                 rpoMinutesOldAzReachable: server.recovery.rpoSeconds.oldAzReachable / 60,
                 worstCaseRpoMinutes: Math.ceil(server.recovery.worstCaseRpoSeconds / 60),
+                restoreAfterUnreachableMinutes: server.recovery.restoreAfterUnreachableSeconds / 60,
+                explanation: server.recovery.explanation,
             },
             alertTopicArn: server.alertTopicArn,
         };

@@ -29,7 +29,7 @@ import { getRegionOutput } from "@pulumi/aws/getRegion";
 import * as pulumi from "@pulumi/pulumi";
 import { bundleHandler } from "./failover/bundle";
 import { DEFAULTS, LIFECYCLE, ROLE_DATA, TAG, dlmSnapshotTags, dlmTargetTags, lifecycleEventPattern, settingsToEnvironment } from "./failover/contract";
-import { alertTopicPolicy, assumeRolePolicy, failoverHandlerPolicy } from "./server-iam";
+import { alertTopicPolicy, assumeRolePolicy, failoverHandlerPolicy, serverInstancePolicy } from "./server-iam";
 import { al2023ImageId, instanceArchitecture } from "./server-instance-types";
 import { RecoveryEstimate, estimateRecovery } from "./server-recovery";
 import { ServerSettings } from "./server-settings";
@@ -156,8 +156,8 @@ export class MultiAzServer extends pulumi.ComponentResource {
                 snapshotWaitTimeoutSeconds: args.failover.snapshotWaitTimeoutSeconds,
                 volumeWaitTimeoutSeconds: args.failover.volumeWaitTimeoutSeconds,
                 heartbeatTimeoutSeconds: heartbeat,
-                restoreAfterUnreachableSeconds: DEFAULTS.restoreAfterUnreachableSeconds,
-                quiesceWaitSeconds: DEFAULTS.quiesceWaitSeconds,
+                restoreAfterUnreachableSeconds: args.failover.restoreAfterUnreachableMinutes * 60,
+                quiesceWaitSeconds: args.failover.quiesceWaitSeconds,
             }));
         const handler = new lambda.Function(`${name}-failover`, {
             name: functionName,
@@ -219,7 +219,7 @@ export class MultiAzServer extends pulumi.ComponentResource {
         new vpc.SecurityGroupEgressRule(`${name}-out-ipv6`, { securityGroupId: sg.id, ipProtocol: "-1", cidrIpv6: "::/0", description: "all egress", tags: tags("out-ipv6") }, parent);
 
         const instanceRole = new iam.Role(`${name}-instance`, {
-            description: `${tier} server instance: Systems Manager access only`,
+            description: `${tier} server instance: Systems Manager access, and marking itself quiesced`,
             assumeRolePolicy: assumeRolePolicy("ec2.amazonaws.com"),
             tags: tags("instance"),
         }, parent);
@@ -227,7 +227,13 @@ export class MultiAzServer extends pulumi.ComponentResource {
             role: instanceRole.name,
             policyArn: pulumi.interpolate`arn:${partition}:iam::aws:policy/AmazonSSMManagedInstanceCore`,
         }, parent);
-        const profile = new iam.InstanceProfile(`${name}-instance`, { role: instanceRole.name, tags: tags("instance") }, parent);
+        // The quiesce watcher (user data) tags its own instance once its app is stopped and the data unmounted.
+        const instancePolicy = new iam.RolePolicy(`${name}-instance-quiesce`, {
+            role: instanceRole.name,
+            policy: pulumi.all([partition, region, accountId]).apply(([partition, region, accountId]) =>
+                JSON.stringify(serverInstancePolicy({ partition, region, accountId, tierName: tier }))),
+        }, parent);
+        const profile = new iam.InstanceProfile(`${name}-instance`, { role: instanceRole.name, tags: tags("instance") }, { parent: this, dependsOn: [instancePolicy] });
 
         const userData = serverUserData({
             tierName: tier,

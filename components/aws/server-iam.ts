@@ -8,15 +8,19 @@
  *   - everything that changes or deletes an EC2 volume, snapshot, instance or
  *     interface is limited to resources tagged `landing-zone:tier` = this tier
  *     (and, for volumes and snapshots, `landing-zone:role` = data); creating
- *     them requires the request to carry those tags; deleting a snapshot
- *     also requires `landing-zone:origin` failover or termination (the
- *     handler's own: DLM expires its scheduled ones);
+ *     them requires the request to carry those tags; deleting a volume also
+ *     requires its `landing-zone:state` to be superseded or pending (never
+ *     the live copy), deleting a snapshot `landing-zone:origin` failover or
+ *     termination (the handler's own: DLM expires its scheduled ones);
  *   - the Elastic IP, the Auto Scaling group, the hosted zone (and only the
  *     record's name and types), the SNS topic, the log group and the KMS key
  *     by ARN.
  * No mutating action is ever allowed on "*".
+ *
+ * The server instance's role adds to Session Manager only the right to mark
+ * itself quiesced (see serverInstancePolicy).
  */
-import { HANDLER_SNAPSHOT_ORIGINS, ROLE_DATA, TAG } from "./failover/contract";
+import { HANDLER_SNAPSHOT_ORIGINS, ROLE_DATA, TAG, VOLUME_STATE } from "./failover/contract";
 
 export interface PolicyStatement {
     Sid: string;
@@ -48,6 +52,9 @@ export interface FailoverPolicyParams {
 /** Tags the handler may add or remove on existing tier resources; never the tier, role or origin tags that scope it. */
 const SCOPE_TAG_KEYS = [TAG.tier, TAG.role, TAG.origin];
 
+/** The `landing-zone:state` values of data volumes the handler may delete: never `active` (the live copy). */
+export const DELETABLE_VOLUME_STATES = [VOLUME_STATE.superseded, VOLUME_STATE.pending] as const;
+
 export function failoverHandlerPolicy(p: FailoverPolicyParams): PolicyDocument {
     const ec2 = (type: string) => `arn:${p.partition}:ec2:${p.region}:${p.accountId}:${type}/*`;
     // Snapshot ARNs carry no account id.
@@ -71,7 +78,12 @@ export function failoverHandlerPolicy(p: FailoverPolicyParams): PolicyDocument {
         allow("CreateTaggedDataVolumes", ["ec2:CreateVolume"], [volumes], { StringEquals: requestTags }),
         allow("CreateTaggedDataSnapshots", ["ec2:CreateSnapshot"], [snapshots], { StringEquals: requestTags }),
         // CreateSnapshot is also authorized on its source volume: only this tier's data volumes.
-        allow("UseTierDataVolumes", ["ec2:CreateSnapshot", "ec2:AttachVolume", "ec2:DetachVolume", "ec2:DeleteVolume"], [volumes], { StringEquals: tierData }),
+        allow("UseTierDataVolumes", ["ec2:CreateSnapshot", "ec2:AttachVolume", "ec2:DetachVolume"], [volumes], { StringEquals: tierData }),
+        // Deletion: a superseded copy whose data lives on, or a copy a launch made that never became live (pending,
+        // or one EC2 put in `error` while creating); never the live copy, nor one whose state tag is missing.
+        allow("DeleteStaleTierDataVolumes", ["ec2:DeleteVolume"], [volumes], {
+            StringEquals: { ...tierData, [`aws:ResourceTag/${TAG.state}`]: [...DELETABLE_VOLUME_STATES] },
+        }),
         // CreateVolume is also authorized on its source snapshot: only this tier's data snapshots.
         allow("UseTierDataSnapshots", ["ec2:CreateVolume"], [snapshots], { StringEquals: tierData }),
         // Retention of the handler's own snapshots; DLM's (origin schedule) and another tier's are never its to delete.
@@ -99,13 +111,18 @@ export function failoverHandlerPolicy(p: FailoverPolicyParams): PolicyDocument {
     }
     if (p.dns !== undefined) {
         const zone = p.dns.hostedZoneId.replace(/^\/hostedzone\//, "");
-        statements.push(allow("UpdateOwnRecord", ["route53:ChangeResourceRecordSets"], [`arn:${p.partition}:route53:::hostedzone/${zone}`], {
-            "ForAllValues:StringEquals": {
-                "route53:ChangeResourceRecordSetsNormalizedRecordNames": [normalizedRecordName(p.dns.recordName)],
-                "route53:ChangeResourceRecordSetsRecordTypes": ["A", "AAAA"],
-                "route53:ChangeResourceRecordSetsActions": ["UPSERT"],
-            },
-        }));
+        const zoneArn = `arn:${p.partition}:route53:::hostedzone/${zone}`;
+        statements.push(
+            // DELETE of a stale A/AAAA (a replacement without that family) must repeat the record's current value: read it first.
+            allow("ReadOwnZone", ["route53:ListResourceRecordSets"], [zoneArn]),
+            allow("UpdateOwnRecord", ["route53:ChangeResourceRecordSets"], [zoneArn], {
+                "ForAllValues:StringEquals": {
+                    "route53:ChangeResourceRecordSetsNormalizedRecordNames": [normalizedRecordName(p.dns.recordName)],
+                    "route53:ChangeResourceRecordSetsRecordTypes": ["A", "AAAA"],
+                    "route53:ChangeResourceRecordSetsActions": ["UPSERT", "DELETE"],
+                },
+            }),
+        );
     }
     if (p.kmsKeyArn !== undefined) {
         statements.push(
@@ -114,6 +131,38 @@ export function failoverHandlerPolicy(p: FailoverPolicyParams): PolicyDocument {
         );
     }
     return { Version: "2012-10-17", Statement: statements };
+}
+
+export interface InstancePolicyParams {
+    partition: string;
+    region: string;
+    accountId: string;
+    tierName: string;
+}
+
+/**
+ * The server instance role's own policy (beside AmazonSSMManagedInstanceCore):
+ * when Auto Scaling marks the instance for termination, it stops its app,
+ * unmounts the data and tags itself `landing-zone:quiesced`, so the terminate
+ * handler's snapshot holds the final data. It may add that one tag key, only
+ * on this tier's instances (the launch template tags them), and nothing else:
+ * no other key (so never the tier tag or the data volume id the handler sets),
+ * no DeleteTags, no volume or snapshot. The tag grants nothing; at worst a
+ * tier instance marks its peer early and the termination snapshot is
+ * crash-consistent instead of clean, as it would be without quiescing.
+ */
+export function serverInstancePolicy(p: InstancePolicyParams): PolicyDocument {
+    return {
+        Version: "2012-10-17",
+        Statement: [
+            allow("MarkSelfQuiesced", ["ec2:CreateTags"], [`arn:${p.partition}:ec2:${p.region}:${p.accountId}:instance/*`], {
+                StringEquals: { [`aws:ResourceTag/${TAG.tier}`]: p.tierName },
+                "ForAllValues:StringEquals": { "aws:TagKeys": [TAG.quiesced] },
+                // ForAllValues holds for an empty key list: the request must carry the one key.
+                Null: { [`aws:RequestTag/${TAG.quiesced}`]: "false" },
+            }),
+        ],
+    };
 }
 
 /** One Allow statement (keys in IAM's usual order). */

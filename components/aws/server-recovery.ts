@@ -15,8 +15,12 @@
  *            old AZ is reachable: wait for the old instance to release the
  *            volume, snapshot it (only blocks changed since the last snapshot),
  *            create the new volume from that snapshot, attach.
- *   azLoss   the volume's AZ is down: create the new volume from the newest
- *            completed snapshot, attach. Data since that snapshot is lost.
+ *   azLoss   the volume's AZ cannot serve it: the handler restores an older
+ *            copy only after it has seen that for `restoreAfterUnreachableMinutes`
+ *            of continuous evidence, across attempts (or at once when an
+ *            operator accepts the data loss); then it creates the new volume
+ *            from the newest completed snapshot and attaches it in the launch
+ *            after the window. Data since that snapshot is lost.
  *
  * Typical times use the allowances below; the worst case lets the handler use
  * its whole time bound (past it, the launch is abandoned and the group tries
@@ -65,7 +69,7 @@ export const HEARTBEAT_MAX_SECONDS = 7200;
 
 export type RecoverySettings = Pick<ServerSettings, "healthCheckGracePeriodSeconds"> & {
     snapshots: Pick<ServerSettings["snapshots"], "intervalHours">;
-    failover: Pick<ServerSettings["failover"], "snapshotWaitTimeoutSeconds" | "volumeWaitTimeoutSeconds">;
+    failover: Pick<ServerSettings["failover"], "snapshotWaitTimeoutSeconds" | "volumeWaitTimeoutSeconds" | "restoreAfterUnreachableMinutes">;
 };
 
 /** The longest the launch handler can take: the contract's cross-AZ bound, capped by the Lambda timeout. */
@@ -85,33 +89,54 @@ export function lifecycleHeartbeatSeconds(s: RecoverySettings): number {
 }
 
 export interface RecoveryEstimate {
-    /** Typical recovery time per failover path, seconds. */
+    /** Typical recovery time per failover path, seconds. azLoss includes the restore window. */
     rtoSeconds: { sameAz: number; otherAz: number; azLoss: number };
     /** The slowest typical path: the figure to quote. */
     estimatedRtoSeconds: number;
-    /** Detection + launch + the handler's whole time bound + app start: beyond it the launch is abandoned and retried. */
+    /**
+     * Detection + launch + the handler's whole time bound + app start (beyond
+     * it the launch is abandoned and retried); for a lost AZ also the window,
+     * an attempt in flight when it ends, and a new launch.
+     */
     worstCaseRtoSeconds: number;
-    /** Data lost per path, seconds of writes. The old AZ reachable: nothing written to disk is lost. */
+    /** Data lost per path, seconds of writes. The old AZ can serve the data: nothing acknowledged is lost. */
     rpoSeconds: { oldAzReachable: number; azLoss: number };
     /** The snapshot interval, plus DLM's start window, plus the time the snapshot takes to complete. */
     worstCaseRpoSeconds: number;
+    /**
+     * How long the live copy's AZ must be seen unable to serve it, across
+     * attempts, before the handler restores the newest snapshot (the
+     * `failover.restoreAfterUnreachableMinutes` setting, in seconds); 0: at once.
+     */
+    restoreAfterUnreachableSeconds: number;
     /** The lifecycle hooks' heartbeat timeout. */
     lifecycleHeartbeatSeconds: number;
     /** One line for reports and outputs. */
     summary: string;
+    /** What the two cases mean, in plain words, one line each (the plan report prints them). */
+    explanation: string[];
 }
 
 export function estimateRecovery(s: RecoverySettings): RecoveryEstimate {
     const a = RECOVERY_ALLOWANCES;
     const start = a.launch + a.handlerStart;
     const appStart = s.healthCheckGracePeriodSeconds;
+    const window = s.failover.restoreAfterUnreachableMinutes * 60;
+    // With a window, the attempt that first sees the AZ unable to serve the data waits or is abandoned, and the
+    // restore happens in a launch after the window: one more launch and cold start. Without one, in the first.
+    const afterWindow = window > 0 ? window + start : 0;
+    const bound = handlerTimeBoundSeconds(s);
     const rtoSeconds = {
         sameAz: a.detectInstanceLoss + start + a.attach + appStart,
         otherAz: a.detectInstanceLoss + start + a.releaseVolume + a.snapshot + a.createVolume + a.attach + appStart,
-        azLoss: a.detectAzLoss + start + a.createVolume + a.attach + appStart,
+        azLoss: a.detectAzLoss + start + afterWindow + a.createVolume + a.attach + appStart,
     };
     const estimatedRtoSeconds = Math.max(rtoSeconds.sameAz, rtoSeconds.otherAz, rtoSeconds.azLoss);
-    const worstCaseRtoSeconds = Math.max(a.detectInstanceLoss, a.detectAzLoss) + start + handlerTimeBoundSeconds(s) + appStart;
+    const worstCaseRtoSeconds = Math.max(
+        Math.max(a.detectInstanceLoss, a.detectAzLoss) + start + bound + appStart,
+        // An attempt in flight when the window ends may use its whole bound before the next launch restores.
+        a.detectAzLoss + start + (window > 0 ? window + bound + start : 0) + bound + appStart,
+    );
     const azLossRpo = s.snapshots.intervalHours * 3600 + a.dlmStartWindow + a.scheduledSnapshotCompletion;
     const estimate = {
         rtoSeconds,
@@ -119,14 +144,25 @@ export function estimateRecovery(s: RecoverySettings): RecoveryEstimate {
         worstCaseRtoSeconds,
         rpoSeconds: { oldAzReachable: 0, azLoss: azLossRpo },
         worstCaseRpoSeconds: azLossRpo,
+        restoreAfterUnreachableSeconds: window,
         lifecycleHeartbeatSeconds: lifecycleHeartbeatSeconds(s),
     };
+    const waits = window > 0
+        ? `waits until its AZ has been seen unable to serve it for ${minutes(window)} min in a row (failover.restoreAfterUnreachableMinutes), or an operator accepts the data loss (npm run failover -- accept-data-loss)`
+        : "restores at once (failover.restoreAfterUnreachableMinutes is 0)";
     return {
         ...estimate,
         summary:
             `RTO about ${minutes(estimatedRtoSeconds)} min (worst case ${minutes(worstCaseRtoSeconds)} min); ` +
-            `RPO 0 when the old AZ is reachable, up to ${minutes(azLossRpo)} min when it is lost ` +
-            `(snapshots every ${s.snapshots.intervalHours} h)`,
+            `RPO 0 when the old AZ can serve the data, up to ${minutes(azLossRpo)} min when it cannot ` +
+            `(snapshots every ${s.snapshots.intervalHours} h${window > 0 ? `, restore after ${minutes(window)} min of evidence` : ", restore at once"})`,
+        explanation: [
+            `old AZ can serve the data: nothing acknowledged is lost (RPO 0); RTO = detection + boot + copy, ` +
+                `about ${minutes(rtoSeconds.sameAz)} min in the same AZ, ${minutes(rtoSeconds.otherAz)} min into another`,
+            `old AZ cannot serve it: the tier ${waits}, then restores the newest completed snapshot; ` +
+                `RPO = the snapshot interval + snapshot time, up to ${minutes(azLossRpo)} min of writes lost; ` +
+                `RTO = detection + window + restore, about ${minutes(rtoSeconds.azLoss)} min`,
+        ],
     };
 }
 

@@ -88,6 +88,14 @@ export interface ServerSettings {
         supersededVolumeRetention: number;
         /** Newest completed handler-made (failover, termination) snapshots kept; DLM expires its own. */
         handlerSnapshotRetention: number;
+        /**
+         * Minutes the live copy's AZ must be seen unable to serve it, across
+         * attempts, before the handler restores an older snapshot and loses the
+         * writes after it (an operator's accept-data-loss skips the wait); 0 = at once.
+         */
+        restoreAfterUnreachableMinutes: number;
+        /** Seconds the terminate handler waits for the instance to stop its app and unmount (the quiesced tag). */
+        quiesceWaitSeconds: number;
         /** The handler's log retention, days. */
         logRetentionDays: number;
     };

@@ -15,10 +15,16 @@
  *      (fstab, nofail), grow the filesystem if the volume is larger;
  *   5. make the app's systemd unit require the mount, enable and start it.
  *
+ * First of all it installs the quiesce watcher (./server-quiesce), which stops
+ * the app and unmounts the data when Auto Scaling terminates the instance;
+ * steps 4 and 5 run under its lock and not at all once it has begun.
+ *
  * Pure: the generated text is a function of the settings, pinned by tests.
  */
 import { TAG } from "./failover/contract";
+import { dataLockLines, quiesceInstallLines } from "./server-quiesce";
 import { Filesystem } from "./server-settings";
+import { shellQuote } from "./shell";
 
 export interface UserDataOptions {
     tierName: string;
@@ -32,10 +38,7 @@ export interface UserDataOptions {
     waitSeconds: number;
 }
 
-/** Safe as a single-quoted shell word. */
-export function shellQuote(value: string): string {
-    return `'${value.replace(/'/g, `'\\''`)}'`;
-}
+export { shellQuote };
 
 export function serverUserData(o: UserDataOptions): string {
     const xenDevice = o.deviceName.replace(/^\/dev\/sd/, "/dev/xvd");
@@ -60,6 +63,8 @@ export function serverUserData(o: UserDataOptions): string {
         "}",
         "give_up() { echo \"landing-zone: $1\" >&2; exit 1; }",
         "",
+        ...quiesceInstallLines({ tierName: o.tierName, mountPoint: o.mountPoint, ...(o.systemdUnit !== undefined ? { systemdUnit: o.systemdUnit } : {}) }),
+        "",
         ...(o.packages.length > 0 ? [`dnf install -y ${o.packages.map(shellQuote).join(" ")}`, ""] : []),
         "# The handler tags the instance with its data volume, then attaches it.",
         "volume_id=''",
@@ -81,6 +86,8 @@ export function serverUserData(o: UserDataOptions): string {
         "  fi",
         "done",
         "echo \"data device: $device\"",
+        "",
+        ...dataLockLines(),
         "",
         "# blkid -p exits 2 only when it finds no signature at all: the one case where formatting loses nothing.",
         "set +e; blkid -p \"$device\" >/dev/null 2>&1; probe=$?; set -e",

@@ -204,6 +204,13 @@ export const serverSchema = z.strictObject({
         supersededVolumeRetention: z.number().int().min(0).max(100).default(1),
         /** Newest completed failover/termination snapshots the handler keeps (older ones go when that loses nothing). Default 3. */
         handlerSnapshotRetention: z.number().int().min(1, "must be at least 1: the handler never deletes its newest snapshot").max(1000, "must be at most 1000").default(3),
+        /**
+         * How long the live copy's AZ must be seen unable to serve it, across attempts, before the handler
+         * restores an older snapshot and loses the writes after it; 0 = at once. Default 30.
+         */
+        restoreAfterUnreachableMinutes: z.number().int().min(0, "must be at least 0 (0: restore at once)").max(10080, "must be at most 10080 minutes (7 days)").default(30),
+        /** The terminate handler's wait for the instance to stop its app and unmount before the final snapshot. Default 60. */
+        quiesceWaitSeconds: z.number().int().min(0, "must be at least 0 (0: do not wait)").max(600, "must be at most 600 seconds").default(60),
         /** Handler log retention in days (a CloudWatch Logs period). Default 30. */
         logRetentionDays: z.number().refine((d) => (LOG_RETENTION_DAYS as readonly number[]).includes(d), `must be a CloudWatch Logs retention period (${LOG_RETENTION_DAYS.join(", ")})`).default(30),
     }).prefault({}),

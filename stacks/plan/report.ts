@@ -208,13 +208,15 @@ function renderServerTier(server: unknown): string[] {
     if (!server || typeof server !== "object") return [];
     const s = server as {
         groupName: string; subnetTier: string; availabilityZones: string[]; instanceTypes: string[]; market: string;
-        elasticIp: string | null; dnsNames: string[]; snapshotSchedule: string; recovery: { summary: string };
+        elasticIp: string | null; dnsNames: string[]; snapshotSchedule: string; recovery: { summary: string; explanation?: string[] };
     };
     return [
         `Server tier ${s.groupName}: 1 instance (${s.market}: ${s.instanceTypes.join(", ")}) in the ${s.subnetTier} subnet of any of ${s.availabilityZones.join(", ")}`,
         `  address: ${s.elasticIp ? `Elastic IP ${s.elasticIp} + IPv6` : "IPv6 only (no Elastic IP)"}${s.dnsNames.length ? `; DNS ${s.dnsNames.join(", ")}` : ""}`,
         `  data: one encrypted gp3 volume carried across AZs by the failover handler; snapshots ${s.snapshotSchedule}`,
         `  recovery: ${s.recovery.summary}`,
+        // What the restore window means: when an older snapshot is restored and what that loses.
+        ...(s.recovery.explanation ?? []).map((line) => `    ${line}`),
         "",
     ];
 }

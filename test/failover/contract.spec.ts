@@ -38,6 +38,9 @@ describe("failover contract: settings", () => {
             handlerSnapshotRetention: 3,
             snapshotWaitTimeoutSeconds: 600,
             volumeWaitTimeoutSeconds: 300,
+            heartbeatTimeoutSeconds: 900,
+            restoreAfterUnreachableSeconds: 1800,
+            quiesceWaitSeconds: 60,
         });
     });
 
@@ -218,10 +221,10 @@ describe("failover rules", () => {
         const live = vol("live", 100, { [TAG.state]: "active", [TAG.backup]: "t" }, { state: "in-use", attachedTo: "i-9", attachmentState: "attached" });
         const sup = (id: string, at: number, extra: Record<string, string> = {}) =>
             vol(id, at - 1, { [TAG.state]: "superseded", [TAG.supersededAt]: new Date(at).toISOString(), [TAG.lastAttachedInstanceId]: `i-${id}`, ...extra });
-        const kept = sup("kept", 90);
-        const safe = sup("safe", 80);
-        const lost = sup("lost", 70); // left by an outage: no failover snapshot
-        const stale = sup("stale", 60); // attached again after its failover snapshot
+        const kept = sup("kept", 90, { [TAG.finalSnapshotId]: "p1" });
+        const safe = sup("safe", 80, { [TAG.finalSnapshotId]: "p2" });
+        const lost = sup("lost", 70); // left by a restore: its writes were not carried forward
+        const stale = sup("stale", 60, { [TAG.finalSnapshotId]: "p3" }); // attached again after its final snapshot
         const snaps = [
             snap("p1", "kept", 89, { [TAG.origin]: "failover", [TAG.generation]: "i-kept" }),
             snap("p2", "safe", 79, { [TAG.origin]: "failover", [TAG.generation]: "i-safe" }),

@@ -48,7 +48,9 @@ describe("offline plan", () => {
         assert.match(stdout, /public\s+ap-southeast-2a\s+10\.40\.0\.0\/24\s+0\s+2001:db8:/);
         assert.match(stdout, /Virtual WAN hub prefix: 10\.200\.0\.0\/23/);
         assert.match(stdout, /^Server tier prod-app: 1 instance \(on-demand: t4g\.medium, m7g\.medium\)/m);
-        assert.match(stdout, /^ {2}recovery: RTO about \d+ min .*RPO 0 when the old AZ is reachable/m);
+        assert.match(stdout, /^ {2}recovery: RTO about \d+ min .*RPO 0 when the old AZ can serve the data/m);
+        assert.match(stdout, /^ {4}old AZ can serve the data: nothing acknowledged is lost \(RPO 0\)/m);
+        assert.match(stdout, /^ {4}old AZ cannot serve it: the tier waits until .* for 30 min in a row \(failover\.restoreAfterUnreachableMinutes\).*accept-data-loss.*RPO = the snapshot interval/m);
         assert.match(stdout, /^Monthly cost estimate: \$\d+\.\d\d against a cap of \$1200\.00/m);
         assert.match(stdout, /^IPv6 readiness: \d+ of \d+ internet-facing endpoints/m);
         assert.match(stdout, /Outputs:/);

@@ -61,7 +61,15 @@ describe("config: landing-zone:server", () => {
         assert.deepEqual(budget.ingress, [], "nothing open unless named");
         assert.equal(budget.healthCheckGracePeriodSeconds, 300);
         assert.deepEqual(budget.dataVolume, { sizeGiB: 20, iops: 3000, throughputMiBps: 125, mountPoint: "/srv/data", filesystem: "xfs" });
-        assert.deepEqual(budget.failover, { snapshotWaitTimeoutSeconds: 600, volumeWaitTimeoutSeconds: 300, supersededVolumeRetention: 1, handlerSnapshotRetention: 3, logRetentionDays: 30 });
+        assert.deepEqual(budget.failover, {
+            snapshotWaitTimeoutSeconds: 600,
+            volumeWaitTimeoutSeconds: 300,
+            supersededVolumeRetention: 1,
+            handlerSnapshotRetention: 3,
+            restoreAfterUnreachableMinutes: 30,
+            quiesceWaitSeconds: 60,
+            logRetentionDays: 30,
+        });
         // The link would need its key seed; this test is about the server defaults.
         const production = resolved((raw) => { raw.server = {}; raw.profile = "production"; raw.wan.crossCloudLink = false; }).server!;
         assert.equal(production.market, "on-demand");
@@ -120,6 +128,11 @@ describe("config: landing-zone:server", () => {
         expectProblem(problemsOf((s) => { s.failover = { volumeWaitTimeoutSeconds: 1000 }; }), "failover.volumeWaitTimeoutSeconds", /900/);
         expectProblem(problemsOf((s) => { s.failover = { handlerSnapshotRetention: 0 }; }), "failover.handlerSnapshotRetention", /at least 1/);
         expectProblem(problemsOf((s) => { s.failover = { handlerSnapshotRetention: 2.5 }; }), "failover.handlerSnapshotRetention", /integer/);
+        expectProblem(problemsOf((s) => { s.failover = { restoreAfterUnreachableMinutes: 10081 }; }), "failover.restoreAfterUnreachableMinutes", /at most 10080 minutes/);
+        expectProblem(problemsOf((s) => { s.failover = { restoreAfterUnreachableMinutes: -1 }; }), "failover.restoreAfterUnreachableMinutes", /at least 0/);
+        expectProblem(problemsOf((s) => { s.failover = { restoreAfterUnreachableMinutes: 1.5 }; }), "failover.restoreAfterUnreachableMinutes", /integer/);
+        expectProblem(problemsOf((s) => { s.failover = { quiesceWaitSeconds: 601 }; }), "failover.quiesceWaitSeconds", /at most 600 seconds/);
+        expectProblem(problemsOf((s) => { s.failover = { quiesceWaitSeconds: "60" }; }), "failover.quiesceWaitSeconds", /number/);
     });
 
     it("never opens port 22, refuses inverted ranges and duplicate rule names", () => {

@@ -19,7 +19,7 @@ export function serverArgs(overrides: Partial<MultiAzServerArgs> = {}): MultiAzS
         ingress: [],
         elasticIp: false,
         snapshots: { intervalHours: 6, retainCount: 9, startTime: "02:30" },
-        failover: { snapshotWaitTimeoutSeconds: 600, volumeWaitTimeoutSeconds: 300, supersededVolumeRetention: 1, handlerSnapshotRetention: 3, logRetentionDays: 30 },
+        failover: { snapshotWaitTimeoutSeconds: 600, volumeWaitTimeoutSeconds: 300, supersededVolumeRetention: 1, handlerSnapshotRetention: 3, restoreAfterUnreachableMinutes: 30, quiesceWaitSeconds: 60, logRetentionDays: 30 },
         vpcId: "vpc-0123456789abcdef0",
         subnets: AZS.map((availabilityZone, i) => ({ availabilityZone, subnetId: `subnet-0${i}` })),
         tags: { environment: "test" },

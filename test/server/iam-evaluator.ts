@@ -54,6 +54,9 @@ function conditionHolds(operator: string, block: Record<string, string | string[
                 return (values ?? []).every((v) => wanted.includes(v));
             case "ForAllValues:StringNotEquals":
                 return (values ?? []).every((v) => !wanted.includes(v));
+            case "Null":
+                // "true": the key must be absent; "false": present.
+                return wanted.length === 1 && (wanted[0] === "true" ? values === undefined : wanted[0] === "false" && values !== undefined);
             default:
                 return false; // unknown operator: fail closed
         }

@@ -1,10 +1,10 @@
 import { strict as assert } from "assert";
-import * as fs from "fs";
 import * as path from "path";
-import { failoverHandlerPolicy } from "../../components/aws/server-iam";
+import { failoverHandlerPolicy, serverInstancePolicy } from "../../components/aws/server-iam";
 import { ofType } from "../helpers/record";
 import { TYPES, buildServer } from "./fixtures";
-import { Request, Statement, isAllowed } from "./iam-evaluator";
+import { Request, Statement, globMatch, isAllowed } from "./iam-evaluator";
+import { sdkCalls, readSources } from "./sdk-calls";
 
 const ACCOUNT = "123456789012";
 const REGION = "us-east-1";
@@ -28,19 +28,16 @@ async function deployedPolicy(overrides: Parameters<typeof buildServer>[0] = {})
 
 /** Every AWS API call in the handler's source, as an IAM action (`ec2:AttachVolume`). */
 function handlerApiCalls(): string[] {
-    const dir = path.join(__dirname, "..", "..", "components", "aws", "failover");
-    const services: Record<string, string> = { "client-ec2": "ec2", "client-auto-scaling": "autoscaling", "client-route-53": "route53", "client-sns": "sns" };
-    const actions = new Set<string>();
-    for (const file of fs.readdirSync(dir).filter((f) => f.endsWith(".ts"))) {
-        const text = fs.readFileSync(path.join(dir, file), "utf8");
-        for (const m of text.matchAll(/import\s*(?:type\s*)?\{([^}]*)\}\s*from\s*"@aws-sdk\/(client-[a-z0-9-]+)"/g)) {
-            const service = services[m[2]];
-            for (const name of m[1].split(",").map((s) => s.trim().split(/\s+as\s+/)[0])) {
-                if (service && /Command$/.test(name) && new RegExp(`new ${name}\\(`).test(text)) actions.add(`${service}:${name.replace(/Command$/, "")}`);
-            }
-        }
-    }
-    return [...actions].sort();
+    return sdkCalls(readSources(path.join(__dirname, "..", "..", "components", "aws", "failover")));
+}
+
+/** The instance role's inline policy as deployed by the component. */
+async function deployedInstancePolicy(): Promise<{ Statement: Statement[] }> {
+    const { resources } = await buildServer();
+    const instanceRole = ofType(resources, TYPES.role).find((r) => JSON.parse(r.inputs.assumeRolePolicy).Statement[0].Principal.Service === "ec2.amazonaws.com")!;
+    const policies = ofType(resources, TYPES.rolePolicy).filter((p) => p.inputs.role === instanceRole.name);
+    assert.equal(policies.length, 1);
+    return JSON.parse(policies[0].inputs.policy);
 }
 
 describe("MultiAzServer IAM: the failover handler's role", () => {
@@ -75,7 +72,13 @@ describe("MultiAzServer IAM: the failover handler's role", () => {
         assert.ok(allow({ action: "ec2:CreateSnapshot", resource: snap(), requestTags: TIER_DATA }));
         assert.ok(allow({ action: "ec2:CreateVolume", resource: vol(), requestTags: TIER_DATA }));
         assert.ok(allow({ action: "ec2:CreateVolume", resource: snap(), resourceTags: TIER_DATA }));
-        assert.ok(allow({ action: "ec2:DeleteVolume", resource: vol(), resourceTags: TIER_DATA }));
+        for (const state of ["superseded", "pending"]) {
+            assert.ok(allow({ action: "ec2:DeleteVolume", resource: vol(), resourceTags: { ...TIER_DATA, "landing-zone:state": state } }), `a ${state} copy`);
+        }
+        // Never the live copy, nor a volume whose state tag is missing (it may be the live copy with a stripped tag).
+        assert.ok(!allow({ action: "ec2:DeleteVolume", resource: vol(), resourceTags: { ...TIER_DATA, "landing-zone:state": "active" } }), "the live copy");
+        assert.ok(!allow({ action: "ec2:DeleteVolume", resource: vol(), resourceTags: TIER_DATA }), "a volume without a state tag");
+        assert.ok(!allow({ action: "ec2:DeleteVolume", resource: vol(), resourceTags: { ...OTHER_DATA, "landing-zone:state": "superseded" } }), "another tier's superseded copy");
         assert.ok(allow({ action: "ec2:CreateTags", resource: vol(), context: { "ec2:CreateAction": "CreateVolume" } }));
         assert.ok(allow({ action: "ec2:CreateTags", resource: inst(), resourceTags: tierInstance, requestTags: { "landing-zone:data-volume-id": "vol-1" } }));
         // Another tier, or untagged: denied.
@@ -119,15 +122,24 @@ describe("MultiAzServer IAM: the failover handler's role", () => {
         assert.ok(allow({ action: "ec2:AssociateAddress", resource: eipArn }));
         assert.ok(!allow({ action: "ec2:AssociateAddress", resource: `arn:aws:ec2:${REGION}:${ACCOUNT}:elastic-ip/eipalloc-0someoneelse` }));
         const group = `arn:aws:autoscaling:${REGION}:${ACCOUNT}:autoScalingGroup:1234-5678:autoScalingGroupName/test-app`;
-        assert.ok(allow({ action: "autoscaling:CompleteLifecycleAction", resource: group }));
-        assert.ok(!allow({ action: "autoscaling:CompleteLifecycleAction", resource: group.replace(/test-app$/, "other") }));
+        for (const action of ["autoscaling:CompleteLifecycleAction", "autoscaling:RecordLifecycleActionHeartbeat"]) {
+            assert.ok(allow({ action, resource: group }), action);
+            assert.ok(!allow({ action, resource: group.replace(/test-app$/, "other") }), `${action} on another group`);
+        }
         const zone = "arn:aws:route53:::hostedzone/Z1EXAMPLE";
-        const change = (names: string[], types: string[]) => ({
+        const change = (names: string[], types: string[], actions = ["UPSERT"]) => ({
             action: "route53:ChangeResourceRecordSets",
             resource: zone,
-            context: { "route53:ChangeResourceRecordSetsNormalizedRecordNames": names, "route53:ChangeResourceRecordSetsRecordTypes": types, "route53:ChangeResourceRecordSetsActions": ["UPSERT"] },
+            context: { "route53:ChangeResourceRecordSetsNormalizedRecordNames": names, "route53:ChangeResourceRecordSetsRecordTypes": types, "route53:ChangeResourceRecordSetsActions": actions },
         });
         assert.ok(allow(change(["app.example.org"], ["A", "AAAA"])));
+        // A replacement without IPv6 (or without the Elastic IP) deletes the stale record, after reading its current value.
+        assert.ok(allow(change(["app.example.org"], ["AAAA"], ["DELETE"])), "DELETE a stale AAAA");
+        assert.ok(allow(change(["app.example.org"], ["A", "AAAA"], ["UPSERT", "DELETE"])));
+        assert.ok(!allow(change(["app.example.org"], ["A"], ["CREATE"])), "CREATE is not needed (UPSERT creates)");
+        assert.ok(!allow(change(["www.example.org"], ["AAAA"], ["DELETE"])), "deleting another record");
+        assert.ok(allow({ action: "route53:ListResourceRecordSets", resource: zone }));
+        assert.ok(!allow({ action: "route53:ListResourceRecordSets", resource: "arn:aws:route53:::hostedzone/ZOTHER" }), "another zone");
         assert.ok(!allow(change(["www.example.org"], ["A"])), "another record in the zone");
         assert.ok(!allow(change(["app.example.org"], ["MX"])), "another record type");
         assert.ok(!allow({ ...change(["app.example.org"], ["A"]), resource: "arn:aws:route53:::hostedzone/ZOTHER" }));
@@ -141,8 +153,14 @@ describe("MultiAzServer IAM: the failover handler's role", () => {
         const policy = await deployedPolicy({ elasticIp: true, dns: { hostedZoneId: "Z1EXAMPLE", recordName: "app.example.org", ttl: 60 } });
         const calls = handlerApiCalls();
         assert.ok(calls.length >= 10, `found only ${calls.join(", ")}`);
-        const granted = new Set(policy.Statement.flatMap((s) => [s.Action].flat()));
-        for (const action of calls) assert.ok(granted.has(action), `the handler calls ${action} but its role does not allow it`);
+        // The calls the brief of issue 8 adds must be seen once the handler makes them; these the handler needs either way.
+        for (const action of ["ec2:CreateVolume", "ec2:AttachVolume", "ec2:CreateSnapshot", "autoscaling:CompleteLifecycleAction"]) {
+            assert.ok(calls.includes(action), `the scan missed ${action}: found ${calls.join(", ")}`);
+        }
+        const granted = policy.Statement.flatMap((s) => [s.Action].flat());
+        for (const action of calls) {
+            assert.ok(granted.some((g) => globMatch(g, action, true)), `the handler calls ${action} but its role does not allow it`);
+        }
         const onStar = policy.Statement.filter((s) => [s.Resource].flat().includes("*")).flatMap((s) => [s.Action].flat());
         for (const action of onStar) assert.match(action, READ_ONLY);
     });
@@ -157,5 +175,86 @@ describe("MultiAzServer IAM: the failover handler's role", () => {
         for (const s of kms) assert.deepEqual(s.Resource, [key]);
         assert.ok(isAllowed(withKey, { action: "kms:CreateGrant", resource: key, context: { "kms:GrantIsForAWSResource": "true" } }));
         assert.ok(!isAllowed(withKey, { action: "kms:CreateGrant", resource: key }));
+    });
+
+    it("the role has every action the next handler needs for heartbeats, stale DNS records and stale copies", async () => {
+        // Granted before the handler uses them, so the coordinator's rewrite deploys with a role that already fits.
+        const policy = await deployedPolicy({ elasticIp: true, dns: { hostedZoneId: "Z1EXAMPLE", recordName: "app.example.org", ttl: 60 } });
+        const granted = new Set(policy.Statement.flatMap((s) => [s.Action].flat()));
+        for (const action of ["autoscaling:RecordLifecycleActionHeartbeat", "route53:ListResourceRecordSets", "ec2:DeleteVolume", "ec2:DeleteSnapshot"]) {
+            assert.ok(granted.has(action), action);
+        }
+        // Without DNS, no Route 53 at all.
+        const noDns = await deployedPolicy();
+        assert.ok(!noDns.Statement.some((s) => [s.Action].flat().some((a) => a.startsWith("route53:"))));
+    });
+});
+
+describe("the SDK call scanner behind the IAM check", () => {
+    const scan = (text: string) => sdkCalls([{ file: "x.ts", text }]);
+
+    it("finds named, multi-line, aliased and namespace imports that are used", () => {
+        const text = `
+            import {
+                AttachVolumeCommand,
+                DeleteVolumeCommand as DropVolume,
+                EC2Client,
+                type DescribeVolumesCommandOutput,
+            } from "@aws-sdk/client-ec2";
+            import * as asg from "@aws-sdk/client-auto-scaling";
+            import { ListResourceRecordSetsCommand } from "@aws-sdk/client-route-53";
+            const c = new EC2Client({});
+            await c.send(new AttachVolumeCommand({}));
+            await c.send(new DropVolume({}));
+            await send(asg.RecordLifecycleActionHeartbeatCommand, {});
+            const list = ListResourceRecordSetsCommand;
+        `;
+        assert.deepEqual(scan(text), ["autoscaling:RecordLifecycleActionHeartbeat", "ec2:AttachVolume", "ec2:DeleteVolume", "route53:ListResourceRecordSets"]);
+    });
+
+    it("ignores type-only imports, unused imports and commented-out calls", () => {
+        const text = `
+            import type { TerminateInstancesCommand } from "@aws-sdk/client-ec2";
+            import { DeleteSnapshotCommand, CreateTagsCommand } from "@aws-sdk/client-ec2";
+            // await c.send(new DeleteSnapshotCommand({}));
+            /* new DeleteSnapshotCommand({}) */
+            await c.send(new CreateTagsCommand({}));
+            function f(x: TerminateInstancesCommand) {}
+        `;
+        assert.deepEqual(scan(text), ["ec2:CreateTags"]);
+    });
+
+    it("refuses an SDK client it does not map to an IAM service, and dynamic loading", () => {
+        assert.throws(() => scan(`import { PutMetricDataCommand } from "@aws-sdk/client-cloudwatch"; new PutMetricDataCommand({});`), /client-cloudwatch.*SDK_SERVICES/);
+        assert.throws(() => scan(`const ec2 = require("@aws-sdk/client-ec2");`), /dynamically/);
+    });
+});
+
+describe("MultiAzServer IAM: the server instance's role", () => {
+    const tierInstance = { "landing-zone:tier": "test-app", "landing-zone:role": "server" };
+    const now = "2026-01-01T00:00:00Z";
+
+    it("may tag this tier's instances landing-zone:quiesced and nothing else", async () => {
+        const policy = await deployedInstancePolicy();
+        assert.deepEqual(policy, serverInstancePolicy({ partition: "aws", region: REGION, accountId: ACCOUNT, tierName: "test-app" }));
+        const allow = (r: Request) => isAllowed(policy, r);
+        assert.ok(allow({ action: "ec2:CreateTags", resource: inst(), resourceTags: tierInstance, requestTags: { "landing-zone:quiesced": now } }));
+        // Another tier's instance, or an untagged one.
+        assert.ok(!allow({ action: "ec2:CreateTags", resource: inst(), resourceTags: { "landing-zone:tier": "prod-db" }, requestTags: { "landing-zone:quiesced": now } }));
+        assert.ok(!allow({ action: "ec2:CreateTags", resource: inst(), resourceTags: {}, requestTags: { "landing-zone:quiesced": now } }));
+        // Any other key, alone or beside the quiesced one: never the tier, the data volume id or a state.
+        for (const key of ["landing-zone:tier", "landing-zone:data-volume-id", "landing-zone:state", "landing-zone:accept-data-loss", "Name"]) {
+            assert.ok(!allow({ action: "ec2:CreateTags", resource: inst(), resourceTags: tierInstance, requestTags: { [key]: "x" } }), key);
+            assert.ok(!allow({ action: "ec2:CreateTags", resource: inst(), resourceTags: tierInstance, requestTags: { "landing-zone:quiesced": now, [key]: "x" } }), `${key} beside`);
+        }
+        // A request with no tags at all (ForAllValues holds vacuously) is refused too.
+        assert.ok(!allow({ action: "ec2:CreateTags", resource: inst(), resourceTags: tierInstance, requestTags: {} }));
+        // No volume, snapshot, DeleteTags or anything else.
+        assert.ok(!allow({ action: "ec2:CreateTags", resource: vol(), resourceTags: TIER_DATA, requestTags: { "landing-zone:quiesced": now } }));
+        assert.ok(!allow({ action: "ec2:DeleteTags", resource: inst(), resourceTags: tierInstance, requestTags: { "landing-zone:quiesced": "" } }));
+        for (const s of policy.Statement) {
+            assert.deepEqual([s.Action].flat(), ["ec2:CreateTags"]);
+            assert.ok(![s.Resource].flat().includes("*"));
+        }
     });
 });

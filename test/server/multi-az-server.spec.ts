@@ -88,13 +88,16 @@ describe("MultiAzServer", () => {
         assert.equal(dist.onDemandAllocationStrategy, "prioritized");
     });
 
-    it("the instance profile carries AmazonSSMManagedInstanceCore and nothing else", async () => {
+    it("the instance profile carries AmazonSSMManagedInstanceCore and only the quiesce-tag policy besides", async () => {
         const { resources } = await buildServer();
         const instanceRole = ofType(resources, TYPES.role).find((r) => JSON.parse(r.inputs.assumeRolePolicy).Statement[0].Principal.Service === "ec2.amazonaws.com")!;
         const roleName = instanceRole.name; // the mocks name roles after the resource
         const attached = ofType(resources, TYPES.attachment).filter((a) => a.inputs.role === roleName).map((a) => a.inputs.policyArn);
         assert.deepEqual(attached, ["arn:aws:iam::aws:policy/AmazonSSMManagedInstanceCore"]);
-        assert.equal(ofType(resources, TYPES.rolePolicy).filter((p) => p.inputs.role === roleName).length, 0);
+        const inline = ofType(resources, TYPES.rolePolicy).filter((p) => p.inputs.role === roleName);
+        assert.equal(inline.length, 1);
+        const statements = JSON.parse(inline[0].inputs.policy).Statement;
+        assert.deepEqual(statements.map((st: { Action: string[] }) => st.Action), [["ec2:CreateTags"]]);
     });
 
     it("lifecycle hooks: launching abandons by default and waits as long as the handler can take; terminating continues", async () => {
@@ -112,7 +115,11 @@ describe("MultiAzServer", () => {
     });
 
     it("the Lambda: arm64 Node.js, 900 s, the bundled handler, and an environment the handler's own parser accepts", async () => {
-        const { one, server } = await buildServer({ elasticIp: true, dns: { hostedZoneId: "Z123EXAMPLE", recordName: "app.example.org", ttl: 30 } });
+        const { one, server } = await buildServer({
+            elasticIp: true,
+            dns: { hostedZoneId: "Z123EXAMPLE", recordName: "app.example.org", ttl: 30 },
+            failover: { ...serverArgs().failover, restoreAfterUnreachableMinutes: 45, quiesceWaitSeconds: 90 },
+        });
         const fn = one(TYPES.lambda).inputs;
         assert.match(fn.runtime, /^nodejs(20|22)\.x$/);
         assert.deepEqual(fn.architectures, ["arm64"]);
@@ -137,6 +144,10 @@ describe("MultiAzServer", () => {
         assert.equal(settings.volumeWaitTimeoutSeconds, 300);
         assert.equal(settings.supersededVolumeRetention, 1);
         assert.equal(settings.handlerSnapshotRetention, 3);
+        // The restore window (config minutes, handler seconds) and the quiesce wait come from the settings.
+        assert.equal(settings.restoreAfterUnreachableSeconds, 45 * 60);
+        assert.equal(settings.quiesceWaitSeconds, 90);
+        assert.equal(settings.heartbeatTimeoutSeconds, server.recovery.lifecycleHeartbeatSeconds);
         // Every variable set is one the contract knows.
         const known = new Set<string>(Object.values(ENV));
         for (const name of Object.keys(env)) assert.ok(known.has(name), `${name} is not in the contract`);

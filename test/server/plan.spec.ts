@@ -95,6 +95,11 @@ describe("server tier in the real stacks (offline plan)", () => {
         assert.deepEqual(prodOut.dnsNames, ["app.example.org"]);
         assert.equal(prodOut.recovery.rpoMinutesOldAzReachable, 0);
         assert.equal(prodOut.recovery.worstCaseRpoMinutes, 60 + 60 + 15);
+        assert.equal(prodOut.recovery.restoreAfterUnreachableMinutes, 30);
+        assert.equal(prodOut.recovery.explanation.length, 2);
+        assert.match(prodOut.recovery.explanation[1], /30 min in a row.*up to 135 min of writes lost/);
+        // The Lambda is told the same window, in seconds.
+        assert.equal(env.RESTORE_AFTER_UNREACHABLE_SECONDS, String(30 * 60));
 
         const dev = await planOf("dev");
         const devServer = serverParts(dev);

@@ -4,19 +4,23 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { TAG } from "../../components/aws/failover/contract";
+import { QUIESCE_UNIT_NAME, quiesceUnit, quiesceWatcherScript } from "../../components/aws/server-quiesce";
 import { UserDataOptions, serverUserData, shellQuote } from "../../components/aws/server-user-data";
 
 const VOLUME = "vol-0123456789abcdef0";
 
-interface Run { status: number | null; calls: string[]; fstab: string; dropIn?: string; output: string }
+interface Run { status: number | null; calls: string[]; fstab: string; dropIn?: string; output: string; dir: string }
 
 /**
  * Runs the real script with its system paths moved into a temp dir and the
  * system commands (IMDS via curl, blkid, mkfs, mount, systemctl, …) replaced
  * by bash functions that log their calls.
  */
-function runUserData(opts: Partial<UserDataOptions>, env: { blkidProbe: number; tagAfterPolls?: number; noTag?: boolean }): Run {
+function runUserData(opts: Partial<UserDataOptions>, env: { blkidProbe: number; tagAfterPolls?: number; noTag?: boolean; quiescing?: boolean }): Run {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), "lz-userdata-"));
+    fs.mkdirSync(path.join(dir, "systemd"));
+    fs.mkdirSync(path.join(dir, "sbin"));
+    if (env.quiescing) fs.writeFileSync(path.join(dir, "landing-zone-quiesced"), "2026-01-01T00:00:00Z\n");
     const byId = path.join(dir, "by-id");
     fs.mkdirSync(byId);
     fs.writeFileSync(path.join(dir, "nvme1n1"), "");
@@ -36,6 +40,8 @@ function runUserData(opts: Partial<UserDataOptions>, env: { blkidProbe: number; 
         .replace(/\/etc\/fstab/g, path.join(dir, "etc", "fstab"))
         .replace(/\/var\/log\/landing-zone-data\.log/g, path.join(dir, "log"))
         .replace(/\/etc\/systemd\/system/g, path.join(dir, "systemd"))
+        .replace(/\/usr\/local\/sbin/g, path.join(dir, "sbin"))
+        .replace(/\/run\/landing-zone-/g, path.join(dir, "landing-zone-"))
         .replace(/\/dev\/disk\/by-id/g, byId);
     fs.writeFileSync(path.join(dir, "user-data.sh"), script);
     const stubs = `
@@ -84,6 +90,7 @@ function runUserData(opts: Partial<UserDataOptions>, env: { blkidProbe: number; 
         fstab: read("etc/fstab"),
         dropIn: fs.existsSync(path.join(dir, "systemd", "app.service.d")) ? read("systemd/app.service.d/landing-zone-data.conf") : undefined,
         output: `${result.stdout}${result.stderr}${read("log")}`,
+        dir,
     };
 }
 
@@ -125,12 +132,41 @@ describe("server user data", () => {
     it("refuses to format when blkid cannot tell, and gives up without the tag", () => {
         const unsure = runUserData({}, { blkidProbe: 4 });
         assert.notEqual(unsure.status, 0);
-        assert.equal(unsure.calls.filter((c) => c.startsWith("mkfs") || c.startsWith("systemctl enable")).length, 0);
+        assert.equal(unsure.calls.filter((c) => c.startsWith("mkfs") || c === "systemctl enable --now app.service").length, 0);
         assert.match(unsure.output, /refusing to format/);
         const untagged = runUserData({ waitSeconds: 0 }, { blkidProbe: 2, noTag: true });
         assert.notEqual(untagged.status, 0);
         assert.match(untagged.output, /no landing-zone:data-volume-id instance tag/);
         assert.equal(untagged.calls.filter((c) => c.startsWith("mkfs") || c.startsWith("mount")).length, 0);
+    });
+
+    it("installs and starts the quiesce watcher before anything else, and mounts under its lock", () => {
+        const run = runUserData({}, { blkidProbe: 0 });
+        assert.equal(run.status, 0, run.output);
+        const enable = run.calls.indexOf(`systemctl enable --now ${QUIESCE_UNIT_NAME}`);
+        assert.ok(enable >= 0, run.calls.join("\n"));
+        assert.ok(enable < run.calls.indexOf("dnf install -y nginx"), "the watcher runs before the packages install");
+        // The installed files are exactly the generated watcher and unit (the test moved the system paths).
+        const installed = fs.readFileSync(path.join(run.dir, "sbin", "landing-zone-quiesce"), "utf8");
+        const expected = quiesceWatcherScript({ tierName: "t", mountPoint: path.join(run.dir, "mnt"), systemdUnit: "app.service" }).replace(/\/run\/landing-zone-/g, path.join(run.dir, "landing-zone-"));
+        assert.equal(installed, expected);
+        assert.equal(fs.statSync(path.join(run.dir, "sbin", "landing-zone-quiesce")).mode & 0o777, 0o755);
+        const unit = fs.readFileSync(path.join(run.dir, "systemd", QUIESCE_UNIT_NAME), "utf8");
+        assert.equal(unit, quiesceUnit({ tierName: "t" }).replace(/\/usr\/local\/sbin/g, path.join(run.dir, "sbin")));
+        assert.match(unit, /^Restart=on-failure$/m);
+        assert.match(unit, /^WantedBy=multi-user\.target$/m);
+    });
+
+    it("never mounts or starts the app once the watcher has begun quiescing (a launch terminated mid-boot)", () => {
+        const run = runUserData({}, { blkidProbe: 2, quiescing: true });
+        assert.notEqual(run.status, 0);
+        assert.match(run.output, /being terminated \(quiesced\); not mounting/);
+        assert.equal(run.calls.filter((c) => c.startsWith("mkfs") || c.startsWith("mount") || c === "systemctl enable --now app.service").length, 0, run.calls.join("\n"));
+    });
+
+    it("stays well within EC2's 16 KB user data limit", () => {
+        const script = serverUserData({ tierName: "prod-a-rather-long-tier-name-of-40-chars", deviceName: "/dev/sdf", mountPoint: "/srv/data", filesystem: "ext4", systemdUnit: "nginx.service", packages: Array.from({ length: 20 }, (_, i) => `package-${i}`), waitSeconds: 1020 });
+        assert.ok(Buffer.byteLength(script, "utf8") < 10 * 1024, `${Buffer.byteLength(script, "utf8")} bytes`);
     });
 
     it("quotes every configured value for the shell", () => {

@@ -248,6 +248,10 @@ type Released = { kind: "released"; volume: DataVolume } | { kind: "stalled"; ev
  * evidence that the AZ cannot serve the volume.
  */
 async function waitReleased(ctx: Ctx, volume: DataVolume): Promise<Released> {
+    if (volume.state === "available" && volume.attachedTo === undefined) {
+        await assertFenced(ctx, volume, lastAttached(volume));
+        return { kind: "released", volume };
+    }
     let last = volume;
     try {
         const v = await waitFor(
