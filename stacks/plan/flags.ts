@@ -12,7 +12,7 @@ export interface PlanOptions {
     json: boolean;
     /** Also write the JSON document to this file. */
     out?: string;
-    /** Report width in columns; default the terminal's (COLUMNS, else 100 when not a terminal). */
+    /** Report width in columns; default the terminal's, else $COLUMNS, else none (a pipe or a file). */
     width?: number;
     help: boolean;
 }
@@ -35,7 +35,7 @@ export const PLAN_FLAGS: PlanFlag[] = [
     { names: ["--json"], help: "print the JSON document (DESIGN.md) instead of the report", apply: (o) => { o.json = true; } },
     { names: ["--out", "-o"], value: "FILE", help: "also write the JSON document to FILE (no npm banner in it; the report still goes to stdout)", apply: (o, v) => { o.out = v; } },
     {
-        names: ["--width"], value: "COLUMNS", help: "wrap the report at COLUMNS (default: the terminal's width, or COLUMNS, or 100)",
+        names: ["--width"], value: "COLUMNS", help: "wrap the report at COLUMNS (default: the terminal's width, else $COLUMNS; not wrapped into a pipe or file)",
         apply: (o, v) => {
             const n = Number(v);
             if (!Number.isInteger(n) || n < 40) throw new UsageError(`--width ${v}: use a whole number of columns, at least 40`);

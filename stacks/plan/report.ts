@@ -138,7 +138,7 @@ export function renderReport(doc: PlanDocument, width = Infinity): string {
     const cap = doc.cost.cap;
     const capText = cap !== null ? ` against a cap of $${cap.toFixed(2)} (${doc.cost.monthly <= cap ? `${((doc.cost.monthly / cap) * 100).toFixed(0)} % used` : `OVER by $${(doc.cost.monthly - cap).toFixed(2)}`})` : " (no cap set)";
     const range = (r: { low: number; high: number } | undefined) => (r ? `${r.low.toFixed(2)}–${r.high.toFixed(2)}` : "");
-    lines.push(`Monthly cost estimate: $${doc.cost.monthly.toFixed(2)}${doc.cost.range ? ` (range $${range(doc.cost.range).replace("–", "–$")})` : ""}${capText}`);
+    lines.push(`Monthly cost estimate: $${doc.cost.monthly.toFixed(2)}${capText}${doc.cost.range ? `; range $${range(doc.cost.range).replace("–", "–$")} (disputed or derived prices)` : ""}`);
     const charged = doc.cost.items.filter((i) => i.monthly !== 0 || i.basis.startsWith("unpriced")).sort((a, b) => b.monthly - a.monthly);
     const letters = (i: CostItem) => (i.source ?? []).map((s) => s.split(":")[0]);
     const provenance = (i: CostItem) => (i.asOf ? ` (as of ${i.asOf}; ${letters(i).join(", ")})` : "");

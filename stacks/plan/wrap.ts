@@ -3,12 +3,15 @@
  * hanging indent, so a 350-character basis becomes a readable paragraph.
  */
 
-/** The width to wrap at: --width, else the terminal's, else COLUMNS, else 100. */
+/**
+ * The width to wrap at: --width, else the terminal's, else COLUMNS; output
+ * to a pipe or a file is not wrapped (grep and diff want whole lines).
+ */
 export function reportWidth(explicit: number | undefined, stream: { isTTY?: boolean; columns?: number } = process.stdout, env: NodeJS.ProcessEnv = process.env): number {
     if (explicit !== undefined) return explicit;
     if (stream.isTTY && stream.columns && stream.columns >= 40) return stream.columns;
     const fromEnv = Number(env.COLUMNS);
-    return Number.isInteger(fromEnv) && fromEnv >= 40 ? fromEnv : 100;
+    return Number.isInteger(fromEnv) && fromEnv >= 40 ? fromEnv : Infinity;
 }
 
 /**

@@ -1,7 +1,6 @@
 /**
  * The README checked for internal consistency: one total per stack, no path
- * outside the repository, every config key it names known to the schema,
- * every environment's cost table present.
+ * outside the repository, every config key it names known to the schema.
  */
 import { strict as assert } from "assert";
 import * as fs from "fs";
@@ -112,7 +111,7 @@ describe("README", () => {
         assert.match(start, /```sh\nnpm ci && npm run plan[^\n]*\nnpm test[^\n]*\n```\n\n## Make it yours/);
     });
 
-    it("gives one monthly total per stack, and a cost table for every environment", () => {
+    it("gives one monthly total per stack", () => {
         for (const env of discoverEnvironments()) {
             const totals = totalsFor(env, prose(README));
             assert.ok(totals.length <= 1, `${env}: ${totals.length} different totals: ${totals.join(", ")}`);
