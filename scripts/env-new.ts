@@ -70,7 +70,7 @@ export async function createEnvironment(options: NewEnvironmentOptions, root: st
     const template = policyTemplate(options.profile, existing, root);
 
     // Plan the new stack once to set its cap from its own estimate.
-    const draft = newStackFile(options, addresses, 1);
+    const draft = newStackFile(options, addresses);
     const planned = await runPlan(options.name, readStackFileText(draft));
     if (!planned.ok) throw new EnvNewError(`the new stack does not validate:\n${planned.problems.join("\n")}`);
     const estimate = estimateMonthlyCost(planned.run.resources, { awsRegion: options.region, azureLocation: options.location });
@@ -80,7 +80,7 @@ export async function createEnvironment(options: NewEnvironmentOptions, root: st
     const cap = Math.max(capWithHeadroom(monthly), estimate.unpriced > 0 ? templateCap : 0);
 
     fs.mkdirSync(path.dirname(policyFile), { recursive: true });
-    fs.writeFileSync(stackFile, newStackFile(options, addresses, cap));
+    fs.writeFileSync(stackFile, draft);
     fs.writeFileSync(policyFile, policyConfigText(newPolicyConfig(template, cap)));
     return { stackFile, policyFile, monthly, unpriced: estimate.unpriced, cap };
 }

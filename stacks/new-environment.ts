@@ -82,14 +82,13 @@ export function defaultZones(region: string): string[] {
 }
 
 /** The stack file's text, commented, as `Pulumi.<name>.yaml`. */
-export function newStackFile(options: NewEnvironmentOptions, addresses: NewAddresses, capUsd: number, random: (bytes: number) => Buffer = randomBytes): string {
+export function newStackFile(options: NewEnvironmentOptions, addresses: NewAddresses, random: (bytes: number) => Buffer = randomBytes): string {
     const production = options.profile === "production";
     const config: Record<string, unknown> = {
         "landing-zone:environment": options.name,
         "landing-zone:profile": options.profile,
         "landing-zone:owner": options.owner ?? "platform-team@example.org",
         "landing-zone:costCentre": options.costCentre ?? "IT-0000",
-        "landing-zone:monthlyCostCapUsd": capUsd,
         "landing-zone:aws": { region: options.region, availabilityZones: defaultZones(options.region), vpcCidr: addresses.vpcCidr },
         "landing-zone:azure": {
             location: options.location,
@@ -112,6 +111,7 @@ export function newStackFile(options: NewEnvironmentOptions, addresses: NewAddre
     const header = [
         `# ${options.name}: written by npm run env:new (profile ${options.profile}). Edit freely.`,
         `# Address ranges were chosen clear of every other stack in this repository.`,
+        `# The monthly cost cap lives in policy/config/${options.name}.json (cost-monthly-cap.monthlyCapUsd), the one place.`,
         `# Branch offices: add each under landing-zone:sites, then its pre-shared key with`,
         `#   pulumi config set --stack ${options.name} --secret --path 'landing-zone:vpnPreSharedKeys.<site>'`,
         ...(production

@@ -12,7 +12,7 @@
 import * as fs from "fs";
 import * as path from "path";
 import { estimateMonthlyCost } from "../components/cost";
-import { hasMandatory, PolicyConfigError, runPoliciesOffline } from "../policy/offline";
+import { hasMandatory, loadPolicyConfig, PolicyConfigError, runPoliciesOffline } from "../policy/offline";
 import { ipv6Readiness } from "../policy/ipv6-readiness";
 import { parsePlanArgs, PlanOptions, planUsage, UsageError } from "./plan/flags";
 import { costShares, overCapAdvice } from "./plan/cost-advice";
@@ -73,7 +73,8 @@ export async function main(argv: string[]): Promise<number> {
         }
         throw err;
     }
-    const cap = run.config.monthlyCostCapUsd ?? null;
+    // The cap the policies applied: the stack's legacy key when set (it overrides), else the policy config's.
+    const cap = run.config.monthlyCostCapUsd ?? policyCap(policyEnv);
     const advice = cap !== null && estimate.monthly > cap ? overCapAdvice(run.config, run.resources, estimate.monthly, cap) : undefined;
     const doc = buildPlanDocument(run, {
         policies: { violations: policies.violations.map((v) => ({ ...v, configKey: configKeyOf(v, run.config, policyEnv) })) },
@@ -105,4 +106,10 @@ function policyEnvironment(environment: string, profile: "budget" | "production"
     const dir = path.join(__dirname, "..", "policy", "config");
     if (fs.existsSync(path.join(dir, `${environment}.json`))) return environment;
     return profile === "production" ? "prod" : "dev";
+}
+
+/** `cost-monthly-cap.monthlyCapUsd` of policy/config/<env>.json, or null. */
+function policyCap(env: string): number | null {
+    const cap = (loadPolicyConfig(env)["cost-monthly-cap"] as { monthlyCapUsd?: unknown } | undefined)?.monthlyCapUsd;
+    return typeof cap === "number" ? cap : null;
 }

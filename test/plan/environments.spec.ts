@@ -56,6 +56,9 @@ describe("environments", function () {
         const policies = await runPoliciesOffline(result.run.resources, { config: loadPolicyConfig("staging", undefined, path.join(root, "policy", "config")) });
         assert.equal(hasMandatory(policies), false, policies.violations.map((v) => v.message).join("\n"));
         assert.ok(created.cap >= created.monthly * 1.2, `cap ${created.cap} leaves headroom over ${created.monthly}`);
+        // One cap, in the policy config only.
+        assert.equal((loadPolicyConfig("staging", undefined, path.join(root, "policy", "config"))["cost-monthly-cap"] as { monthlyCapUsd: number }).monthlyCapUsd, created.cap);
+        assert.equal(stack.config["landing-zone:monthlyCostCapUsd"], undefined);
 
         const ranges = discoverEnvironments(root).flatMap((env) =>
             rangesOf(namespaceConfig(readStackFile(path.join(root, `Pulumi.${env}.yaml`), undefined).config)).map((cidr) => ({ owner: `${env}:${cidr}`, network: ipv4(cidr) })));
