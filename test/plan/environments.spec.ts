@@ -47,25 +47,27 @@ describe("environments", function () {
 
     it("env:new writes a stack and its policy config that plan cleanly, clear of every existing range", async () => {
         const root = scratchRoot();
-        const created = await createEnvironment({ name: "staging", profile: "budget", region: "us-east-1", location: "eastus" }, root);
-        assert.deepEqual(discoverEnvironments(root), [...discoverEnvironments(), "staging"].sort());
+        // A name no stack has yet (the repository may already hold a staging made by env:new).
+        const name = ["staging", "qa", "uat", "test-env"].find((n) => !discoverEnvironments().includes(n))!;
+        const created = await createEnvironment({ name, profile: "budget", region: "us-east-1", location: "eastus" }, root);
+        assert.deepEqual(discoverEnvironments(root), [...discoverEnvironments(), name].sort());
 
         const stack = readStackFile(created.stackFile, undefined);
-        const result = await runPlan("staging", stack);
+        const result = await runPlan(name, stack);
         assert.ok(result.ok, result.ok ? "" : result.problems.join("\n"));
-        const policies = await runPoliciesOffline(result.run.resources, { config: loadPolicyConfig("staging", undefined, path.join(root, "policy", "config")) });
+        const policies = await runPoliciesOffline(result.run.resources, { config: loadPolicyConfig(name, undefined, path.join(root, "policy", "config")) });
         assert.equal(hasMandatory(policies), false, policies.violations.map((v) => v.message).join("\n"));
         assert.ok(created.cap >= created.monthly * 1.2, `cap ${created.cap} leaves headroom over ${created.monthly}`);
         // One cap, in the policy config only.
-        assert.equal((loadPolicyConfig("staging", undefined, path.join(root, "policy", "config"))["cost-monthly-cap"] as { monthlyCapUsd: number }).monthlyCapUsd, created.cap);
+        assert.equal((loadPolicyConfig(name, undefined, path.join(root, "policy", "config"))["cost-monthly-cap"] as { monthlyCapUsd: number }).monthlyCapUsd, created.cap);
         assert.equal(stack.config["landing-zone:monthlyCostCapUsd"], undefined);
 
         const ranges = discoverEnvironments(root).flatMap((env) =>
             rangesOf(namespaceConfig(readStackFile(path.join(root, `Pulumi.${env}.yaml`), undefined).config)).map((cidr) => ({ owner: `${env}:${cidr}`, network: ipv4(cidr) })));
-        const crossStack = findIpv4Overlaps(ranges).filter(([a, b]) => a.owner.startsWith("staging:") || b.owner.startsWith("staging:"));
+        const crossStack = findIpv4Overlaps(ranges).filter(([a, b]) => a.owner.startsWith(`${name}:`) || b.owner.startsWith(`${name}:`));
         assert.deepEqual(crossStack.map(([a, b]) => `${a.owner} / ${b.owner}`), []);
 
-        await assert.rejects(createEnvironment({ name: "staging", profile: "budget", region: "us-east-1", location: "eastus" }, root), /already exists/);
+        await assert.rejects(createEnvironment({ name, profile: "budget", region: "us-east-1", location: "eastus" }, root), /already exists/);
     });
 
     it("env:new refuses bad arguments with one line (exit 2 from the command)", () => {
