@@ -33,9 +33,19 @@ export interface MonthlyCapConfig {
     azureLocation?: string;
     /** Resource types left out of the estimate (component resources and providers). Globs. */
     ignoreTypes: string[];
+    /**
+     * Resource types (globs) whose missing price is accepted: listed here on
+     * purpose, they stay out of the estimate with an advisory. Any other
+     * resource without a price fails the cap (mandatory): an estimate that
+     * leaves out something billed cannot prove the cap. Default none.
+     */
+    ignoreUnpricedTypes: string[];
 }
 
-const capDefaults: MonthlyCapConfig = { topLines: 5, hoursPerMonth: 730, ignoreTypes: ["pulumi:*", "landing-zone:*"] };
+const capDefaults: MonthlyCapConfig = { topLines: 5, hoursPerMonth: 730, ignoreTypes: ["pulumi:*", "landing-zone:*"], ignoreUnpricedTypes: [] };
+
+/** The estimator's basis for a line it cannot price until values known only at deploy are known. */
+const PRICED_AT_DEPLOY = "unpriced: cannot price yet";
 
 function providerSetting(resources: readonly PolicyResource[], providerType: string, key: string): string | undefined {
     for (const r of resources) {
@@ -65,6 +75,11 @@ export const monthlyCostCap: StackValidationPolicy = {
             awsRegion: { type: "string", description: "AWS region for prices when no aws provider resource declares one." },
             azureLocation: { type: "string", description: "Azure location for prices when no azure-native provider resource declares one." },
             ignoreTypes: { type: "array", items: { type: "string" }, description: "Resource type globs left out of the estimate." },
+            ignoreUnpricedTypes: {
+                type: "array",
+                items: { type: "string" },
+                description: "Resource type globs allowed to have no price (advisory). Any other unpriced resource fails the cap: the estimate cannot prove it.",
+            },
         },
     },
     validateStack: (args, report) => {
@@ -93,17 +108,30 @@ export const monthlyCostCap: StackValidationPolicy = {
             return;
         }
         const unpriced = result.items.filter((i) => !i.priced);
+        const accepted = unpriced.filter((i) => matchesAny(i.type, config.ignoreUnpricedTypes));
+        const atDeploy = unpriced.filter((i) => !accepted.includes(i) && i.basis.startsWith(PRICED_AT_DEPLOY));
+        const unchecked = unpriced.filter((i) => !accepted.includes(i) && !atDeploy.includes(i));
         if (result.monthly > cap) {
             const top = [...result.items].sort((a, b) => b.monthly - a.monthly).slice(0, config.topLines);
             const lines = top.map((i, n) => `  ${n + 1}. ${usd(i.monthly)} ${i.type} "${i.name}" (${i.basis})`).join("\n");
             report(
                 `Estimated ${usd(result.monthly)}/month is ${usd(result.monthly - cap)} over this environment's cap of ${usd(cap)}. Largest lines:\n${lines}\n` +
                 `Cut the largest lines${levers(args.resources)} ` +
-                "or, if the spend is intended, raise monthlyCapUsd in policy/config/<env>.json together with landing-zone:monthlyCostCapUsd.",
+                "or, if the spend is intended, raise monthlyCapUsd in policy/config/<stack>.json (the one place the cap is set).",
             );
         }
-        if (unpriced.length > 0) {
-            reportAdvisory(report, `${unpriced.length} resource(s) have no price in the catalogue, so the estimate of ${usd(result.monthly)} may be low: ${unpriced.map((i) => `${i.type} "${i.name}"`).join(", ")}. Add their prices to components/cost.`);
+        const named = (items: typeof unpriced) => items.map((i) => `${i.type} "${i.name}" (${i.basis.replace(/^unpriced: /, "")})`).join(", ");
+        // Unpriced means unchecked: a missing price must not lower the estimate into a pass.
+        if (unchecked.length > 0) {
+            report(
+                `The cap of ${usd(cap)} cannot be proven: ${unchecked.length} resource(s) have no price, so the estimate of ${usd(result.monthly)} leaves them out: ${named(unchecked)}. ` +
+                "Fix the region or location, add the prices to components/cost (npm run prices:refresh), or, if a type is free or billed only by usage, " +
+                "list it in ignoreUnpricedTypes of cost-monthly-cap in policy/config/<stack>.json.",
+            );
+        }
+        if (atDeploy.length > 0) reportCannotCheck(report, `the estimate cannot price ${named(atDeploy)} until the deployment`);
+        if (accepted.length > 0) {
+            reportAdvisory(report, `${accepted.length} resource(s) have no price and are accepted by ignoreUnpricedTypes, so the estimate of ${usd(result.monthly)} leaves them out: ${named(accepted)}.`);
         }
     },
 };

@@ -6,6 +6,7 @@
  */
 import * as path from "path";
 import { compareConventionalHa, estimateMonthlyCost } from "../components/cost";
+import { costCapOf } from "../stacks/config/cost-cap";
 import { runPlan } from "../stacks/plan/run";
 import { readStackFile } from "../stacks/plan/stack-file";
 import { discoverEnvironments } from "../stacks/environments";
@@ -20,7 +21,7 @@ const usd = (n: number) => `$${n.toFixed(2)}`;
         const { run } = result;
         const options = { awsRegion: run.config.aws.region, azureLocation: run.config.azure.location };
         const estimate = estimateMonthlyCost(run.resources, options);
-        console.log(`\n#### ${stack} (${run.config.aws.region} / ${run.config.azure.location}): ${usd(estimate.monthly)} a month, cap ${usd(run.config.monthlyCostCapUsd ?? 0)}\n`);
+        console.log(`\n#### ${stack} (${run.config.aws.region} / ${run.config.azure.location}): ${usd(estimate.monthly)} a month, cap ${usd(costCapOf(stack).monthlyCapUsd)}\n`);
         console.log("| USD/month | resource | basis |\n|---:|---|---|");
         const lines = estimate.items.filter((i) => i.monthly > 0 || !i.priced).sort((a, b) => b.monthly - a.monthly);
         for (const i of lines) console.log(`| ${i.monthly.toFixed(2)} | ${i.type.split(":").pop()} \`${i.name}\` | ${i.basis.replace(/\|/g, "\\|")} |`);

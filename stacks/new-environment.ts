@@ -97,7 +97,8 @@ export function newStackFile(options: NewEnvironmentOptions, addresses: NewAddre
                 ipv6Cidr: addresses.vnetIpv6Cidr,
                 subnets: [{ name: "web", allowInbound: [{ name: "https", protocol: "Tcp", ports: 443 }] }, { name: "app" }],
             },
-            spoke: { ipv4Cidr: addresses.spokeIpv4Cidr, subnets: [{ name: "private" }] },
+            // A Basic hub (budget) is site-to-site VPN only and cannot attach a VNet; the Standard hub (production) attaches the spoke.
+            ...(production ? { spoke: { ipv4Cidr: addresses.spokeIpv4Cidr, subnets: [{ name: "private" }] } } : {}),
         },
         "landing-zone:wan": { hubPrefix: addresses.hubPrefix },
         "landing-zone:sites": [],

@@ -14,13 +14,15 @@ import * as path from "path";
 import { estimateMonthlyCost } from "../components/cost";
 import { hasMandatory, loadPolicyConfig, PolicyConfigError, runPoliciesOffline } from "../policy/offline";
 import { ipv6Readiness } from "../policy/ipv6-readiness";
-import { parsePlanArgs, PlanOptions, planUsage, UsageError } from "./plan/flags";
+import { costCapFromFile, CostCapError, LEGACY_STACK_CAP_KEY, policyConfigPath, shownPath, stackCapDisagreement } from "./config/cost-cap";
 import { costShares, overCapAdvice } from "./plan/cost-advice";
+import { parsePlanArgs, PlanOptions, planUsage, UsageError } from "./plan/flags";
 import { reachability } from "./plan/reachability";
-import { configKeyOf } from "./plan/violation-keys";
 import { buildPlanDocument, renderReport } from "./plan/report";
+import { replacementsByConfigKey } from "./plan/replacements";
 import { runPlan } from "./plan/run";
 import { readStackFile, StackFileError } from "./plan/stack-file";
+import { configKeyOf } from "./plan/violation-keys";
 import { reportWidth } from "./plan/wrap";
 
 export async function main(argv: string[]): Promise<number> {
@@ -48,6 +50,24 @@ export async function main(argv: string[]): Promise<number> {
         }
         throw err;
     }
+    // The one cost cap: the policy config `pulumi preview --policy-pack-config`
+    // would apply (policy/config/<stack>.json), checked before anything is planned.
+    let cap;
+    try {
+        cap = costCapFromFile(options.policyConfigFile ?? policyConfigPath(options.stack), options.stack);
+    } catch (err) {
+        if (err instanceof CostCapError) {
+            process.stderr.write(`${err.message}\n`);
+            return 2;
+        }
+        throw err;
+    }
+    const legacyCap = stackConfig.config[LEGACY_STACK_CAP_KEY];
+    const disagreement = legacyCap !== undefined && Number.isFinite(Number(legacyCap)) ? stackCapDisagreement(Number(legacyCap), cap, file) : undefined;
+    if (disagreement) {
+        process.stderr.write(`${disagreement}\n`);
+        return 2;
+    }
     const result = await runPlan(options.stack, stackConfig);
     if (!result.ok) {
         process.stderr.write(result.problems.map((p) => `${p}\n`).join(""));
@@ -58,12 +78,11 @@ export async function main(argv: string[]): Promise<number> {
         run.resources.map((r) => ({ type: r.type, name: r.name, inputs: r.inputs })),
         { awsRegion: run.config.aws.region, azureLocation: run.config.azure.location },
     );
-    const policyEnv = policyEnvironment(run.config.environment, run.config.profile);
     let policies;
     try {
         policies = await runPoliciesOffline(run.resources, {
-            env: policyEnv,
-            configOverrides: run.config.monthlyCostCapUsd !== undefined ? { "cost-monthly-cap": { monthlyCapUsd: run.config.monthlyCostCapUsd } } : {},
+            // Exactly the file the real pack would be given: no overrides.
+            config: loadPolicyConfig(path.basename(cap.file, ".json"), undefined, path.dirname(cap.file)),
             secretLength: (resource, inputPath) => (resource as (typeof run.resources)[number]).secretLengths?.[inputPath],
         });
     } catch (err) {
@@ -73,18 +92,18 @@ export async function main(argv: string[]): Promise<number> {
         }
         throw err;
     }
-    // The cap the policies applied: the stack's legacy key when set (it overrides), else the policy config's.
-    const cap = run.config.monthlyCostCapUsd ?? policyCap(policyEnv);
-    const advice = cap !== null && estimate.monthly > cap ? overCapAdvice(run.config, run.resources, estimate.monthly, cap) : undefined;
+    const policyConfig = shownPath(cap.file);
+    const advice = estimate.monthly > cap.monthlyCapUsd ? overCapAdvice(run.config, run.resources, estimate.monthly, cap.monthlyCapUsd) : undefined;
     const doc = buildPlanDocument(run, {
-        policies: { violations: policies.violations.map((v) => ({ ...v, configKey: configKeyOf(v, run.config, policyEnv) })) },
+        policies: { violations: policies.violations.map((v) => ({ ...v, configKey: configKeyOf(v, run.config, policyConfig) })) },
         ipv6: ipv6Readiness(run.resources),
         reachability: reachability(run.config, run.resources),
-        policyConfig: `policy/config/${policyEnv}.json`,
+        policyConfig,
+        replacements: replacementsByConfigKey(run.resources),
         cost: {
             currency: "USD",
             monthly: estimate.monthly,
-            cap,
+            cap: cap.monthlyCapUsd,
             ...(estimate.range ? { range: estimate.range } : {}),
             items: estimate.items.map(({ type, name, monthly, basis, asOf, source, range }) => ({ type, name, monthly, basis, ...(asOf ? { asOf, source } : {}), ...(range ? { range } : {}) })),
             shares: costShares(estimate.items, run.config),
@@ -95,21 +114,4 @@ export async function main(argv: string[]): Promise<number> {
     if (options.out) fs.writeFileSync(options.out, json);
     process.stdout.write(options.json ? json : `${renderReport(doc, reportWidth(options.width))}\n`);
     return hasMandatory(policies) ? 1 : 0;
-}
-
-/**
- * Which policy/config/<env>.json applies: the environment's own file when
- * there is one, else the file for its profile (prod for production, dev for
- * budget), so a new stack is checked at once.
- */
-function policyEnvironment(environment: string, profile: "budget" | "production"): string {
-    const dir = path.join(__dirname, "..", "policy", "config");
-    if (fs.existsSync(path.join(dir, `${environment}.json`))) return environment;
-    return profile === "production" ? "prod" : "dev";
-}
-
-/** `cost-monthly-cap.monthlyCapUsd` of policy/config/<env>.json, or null. */
-function policyCap(env: string): number | null {
-    const cap = (loadPolicyConfig(env)["cost-monthly-cap"] as { monthlyCapUsd?: unknown } | undefined)?.monthlyCapUsd;
-    return typeof cap === "number" ? cap : null;
 }

@@ -15,6 +15,9 @@ import * as pulumi from "@pulumi/pulumi";
 import { AZURE_GATEWAY_INSTANCES, CrossCloudTunnel } from "../addressing/tunnels";
 import { awsTunnelIpsec, DEFAULT_IPSEC, IpsecSettings } from "../azure/vpn-ipsec";
 
+/** The AWS tunnels' startup action towards Azure (the source is at the VpnConnection below). */
+export const STARTUP_ACTION = "start";
+
 export interface CrossCloudVpnArgs {
     /** The VPC to attach the virtual private gateway to. */
     vpcId: pulumi.Input<string>;
@@ -105,6 +108,13 @@ export class CrossCloudVpn extends pulumi.ComponentResource {
                 tunnel1Phase2LifetimeSeconds: options.phase2LifetimeSeconds,
                 // Re-initiate rather than wait for Azure after a dead-peer timeout.
                 tunnel1DpdTimeoutAction: "restart",
+                // AWS initiates the IKE negotiation instead of waiting for Azure
+                // (AWS default "add"). Source: Microsoft Learn, "How to connect
+                // AWS and Azure using a BGP-enabled VPN gateway" (AWS tunnel
+                // options: startup action Start); AWS Site-to-Site VPN user
+                // guide, "Tunnel options": startup action "add" | "start".
+                // Updated in place (ModifyVpnTunnelOptions), not replace-on-change.
+                tunnel1StartupAction: STARTUP_ACTION,
                 tunnel2InsideCidr: t2.insideCidr,
                 tunnel2PresharedKey: key2,
                 tunnel2IkeVersions: options.ikeVersions,
@@ -117,6 +127,7 @@ export class CrossCloudVpn extends pulumi.ComponentResource {
                 tunnel2Phase2DhGroupNumbers: options.phase2DhGroupNumbers,
                 tunnel2Phase2LifetimeSeconds: options.phase2LifetimeSeconds,
                 tunnel2DpdTimeoutAction: "restart",
+                tunnel2StartupAction: STARTUP_ACTION,
                 tags: tags(`vpn-${suffix}`),
             }, parent);
             this.customerGatewayIds.push(cgw.id);

@@ -35,6 +35,9 @@ import { RecoveryEstimate, estimateRecovery } from "./server-recovery";
 import { ServerSettings } from "./server-settings";
 import { serverUserData } from "./server-user-data";
 
+/** Allowance on top of the launch hook's heartbeat for an instance to launch and boot, for the first create's capacity wait. */
+export const FIRST_LAUNCH_BOOT_SECONDS = 300;
+
 /** The EventBridge detail types of failed launches and terminations, forwarded to SNS. */
 export const FAILURE_DETAIL_TYPES = ["EC2 Instance Launch Unsuccessful", "EC2 Instance Terminate Unsuccessful"] as const;
 
@@ -279,6 +282,8 @@ export class MultiAzServer extends pulumi.ComponentResource {
         }, parent);
 
         const spot = args.market === "spot";
+        const launchHook = { name: `${tier}-launching`, lifecycleTransition: LIFECYCLE.launching, heartbeatTimeout: heartbeat, defaultResult: "ABANDON" };
+        const terminateHook = { name: `${tier}-terminating`, lifecycleTransition: LIFECYCLE.terminating, heartbeatTimeout: heartbeat, defaultResult: "CONTINUE" };
         const group = new autoscaling.Group(`${name}-asg`, {
             // A fixed name: the EventBridge rules and the handler's policy refer to it before the group exists.
             name: tier,
@@ -300,21 +305,21 @@ export class MultiAzServer extends pulumi.ComponentResource {
                     overrides: args.instanceTypes.map((instanceType) => ({ instanceType })),
                 },
             },
-            // Created with the group, so even the first instance waits for its data volume.
-            initialLifecycleHooks: [
-                {
-                    name: `${tier}-launching`,
-                    lifecycleTransition: LIFECYCLE.launching,
-                    heartbeatTimeout: heartbeat,
-                    defaultResult: "ABANDON",
-                },
-                {
-                    name: `${tier}-terminating`,
-                    lifecycleTransition: LIFECYCLE.terminating,
-                    heartbeatTimeout: heartbeat,
-                    defaultResult: "CONTINUE",
-                },
-            ],
+            // The launch hook is created with the group, so even the very first
+            // instance waits for its data volume; it is ignored after creation
+            // (see ignoreChanges and the LifecycleHook resources below).
+            initialLifecycleHooks: [launchHook],
+            // The engine waits for the first instance to be InService, which
+            // needs the launch hook to complete: wait for one whole launch
+            // attempt (the hook's heartbeat plus boot) instead of the
+            // provider's default 10 minutes, shorter than the heartbeat, which
+            // would fail the first `pulumi up` on a slow but healthy launch.
+            // Source: Pulumi aws.autoscaling.Group `waitForCapacityTimeout`
+            // (default "10m"; capacity = instances InService and healthy);
+            // AWS Auto Scaling user guide, "Amazon EC2 Auto Scaling lifecycle
+            // hooks": an instance stays Pending:Wait until the hook completes
+            // or its heartbeat times out.
+            waitForCapacityTimeout: `${heartbeat + FIRST_LAUNCH_BOOT_SECONDS}s`,
             enabledMetrics: ["GroupInServiceInstances", "GroupPendingInstances", "GroupTerminatingInstances", "GroupDesiredCapacity"],
             metricsGranularity: "1Minute",
             tags: [
@@ -327,8 +332,32 @@ export class MultiAzServer extends pulumi.ComponentResource {
             dependsOn: [handler, handlerPolicy, invokeConfig, permission, lifecycleTarget],
             deleteBeforeReplace: true,
             // The handler marks the group `landing-zone:data-initialized`; an update must not strip it.
-            ignoreChanges: ["tags"],
+            // initialLifecycleHooks is replace-on-change (ForceNew in the Terraform
+            // AWS provider's aws_autoscaling_group, which the bridged provider runs):
+            // it only seeds the launch hook at creation; the hooks' settings are
+            // owned by the LifecycleHook resources below, updated in place.
+            ignoreChanges: ["tags", "initialLifecycleHooks"],
         });
+
+        // The hooks as their own resources (PutLifecycleHook creates or updates
+        // a hook by name, so the launch hook seeded above is taken over, not
+        // duplicated): hook timing follows the failover settings without
+        // touching the group. Decision and source: the Terraform/Pulumi docs of
+        // aws_autoscaling_lifecycle_hook warn that hooks added this way only
+        // exist after the group is created, "after the initial instances have
+        // been launched", and say to use initial_lifecycle_hook "if you need
+        // hooks to run on all instances"; initial_lifecycle_hook is ForceNew.
+        // So: the launch hook is seeded through initialLifecycleHooks (the first
+        // instance is held) and then ignored; both hooks are managed here.
+        for (const [suffix, hook] of [["launching", launchHook], ["terminating", terminateHook]] as const) {
+            new autoscaling.LifecycleHook(`${name}-${suffix}`, {
+                name: hook.name,
+                autoscalingGroupName: group.name,
+                lifecycleTransition: hook.lifecycleTransition,
+                heartbeatTimeout: hook.heartbeatTimeout,
+                defaultResult: hook.defaultResult,
+            }, parent);
+        }
 
         // ── scheduled snapshots ───────────────────────────────────────────
         const dlmRole = new iam.Role(`${name}-dlm`, {

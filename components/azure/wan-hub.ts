@@ -67,6 +67,12 @@ export interface WanHubArgs {
     spoke?: { name: string; vnetId: pulumi.Input<string>; ipv4Cidr: string };
     /** Custom (APIPA) BGP addresses per gateway instance, e.g. for the AWS tunnels. Default: none. */
     customBgpAddresses?: Partial<Record<AzureGatewayInstance, readonly string[]>>;
+    /**
+     * Whether the VPN gateway already exists, which decides whether the custom
+     * BGP addresses can be sent (Azure refuses them at create). Default: looks
+     * it up with network.getVpnGateway (vpnGatewayExists).
+     */
+    gatewayExists?: (resourceGroupName: string, gatewayName: string) => Promise<boolean>;
     /** More ranges reachable through the hub (e.g. the AWS VPC), listed on the router sheets. Default: none. */
     extraRemoteRanges?: readonly string[];
     /** Tags on every resource. */
@@ -163,18 +169,39 @@ export class WanHub extends pulumi.ComponentResource {
 
         const custom = args.customBgpAddresses ?? {};
         const customEntries = AZURE_GATEWAY_INSTANCES.filter((i) => (custom[i] ?? []).length > 0);
+        // Custom (APIPA) BGP addresses cannot be given when a Virtual WAN VPN
+        // gateway is created, only in an update once it exists. Source: the
+        // azurerm provider's azurerm_vpn_gateway create ("bgpPeeringAddress
+        // customer cannot provide this field during create ... it could only
+        // be updated"), which PUTs the gateway, then PUTs it again with the
+        // custom addresses; Microsoft Learn's Virtual WAN steps likewise edit
+        // an existing gateway's custom BGP addresses. Azure Native sends one
+        // PUT per create, so: the gateway gets an explicit name the program
+        // can look up, is created without the custom addresses, and carries
+        // them from the next `pulumi up` on (an in-place update). Until then
+        // the AWS tunnels' BGP sessions stay down; a warning says so.
+        const gatewayName = customEntries.length > 0 ? `${name}-vpngw` : undefined;
+        const gatewayExists = gatewayName
+            ? pulumi.output(rg).apply((resourceGroupName) => (args.gatewayExists ?? ((g, n) => vpnGatewayExists(g, n, this)))(resourceGroupName, gatewayName))
+            : pulumi.output(false);
         const gateway = new network.VpnGateway(`${name}-vpngw`, {
             resourceGroupName: rg,
+            ...(gatewayName ? { gatewayName } : {}),
             location: args.location,
             virtualHub: { id: hub.id },
             vpnGatewayScaleUnit: args.vpnScaleUnits ?? 1,
-            bgpSettings: {
-                asn: HUB_BGP_ASN,
-                peerWeight: 0,
-                ...(customEntries.length > 0
-                    ? { bgpPeeringAddresses: AZURE_GATEWAY_INSTANCES.map((i) => ({ ipconfigurationId: i, customBgpIpAddresses: [...(custom[i] ?? [])] })) }
-                    : {}),
-            },
+            bgpSettings: gatewayExists.apply((exists) => {
+                if (customEntries.length > 0 && !exists) {
+                    pulumi.log.warn(`VPN gateway ${gatewayName} is created without its custom BGP addresses (Azure refuses them at create); run \`pulumi up\` again to set them and bring up the BGP sessions that use them`, this);
+                }
+                return {
+                    asn: HUB_BGP_ASN,
+                    peerWeight: 0,
+                    ...(customEntries.length > 0 && exists
+                        ? { bgpPeeringAddresses: AZURE_GATEWAY_INSTANCES.map((i) => ({ ipconfigurationId: i, customBgpIpAddresses: [...(custom[i] ?? [])] })) }
+                        : {}),
+                };
+            }),
             isRoutingPreferenceInternet: false,
             tags,
         }, parent);
@@ -346,4 +373,25 @@ export function gatewayInstancesOf(
             customBgpAddresses: peering?.customBgpIpAddresses ?? [],
         };
     });
+}
+
+/**
+ * Whether the VPN gateway already exists (then custom BGP addresses can be
+ * set on it). Not found, or its resource group not found, is false; any
+ * other error (credentials, throttling) stops the deployment.
+ */
+export async function vpnGatewayExists(resourceGroupName: string, gatewayName: string, parent: pulumi.Resource): Promise<boolean> {
+    try {
+        await network.getVpnGateway({ resourceGroupName, gatewayName }, { parent });
+        return true;
+    } catch (err) {
+        if (isNotFound(err)) return false;
+        throw err;
+    }
+}
+
+/** Azure's "not found" answers (ResourceNotFound, ResourceGroupNotFound, HTTP 404) as an invoke error carries them. */
+export function isNotFound(err: unknown): boolean {
+    const e = err as { message?: unknown; details?: unknown } | undefined;
+    return /notfound|not found|status=404|\b404\b/i.test(`${String(e?.message ?? "")} ${String(e?.details ?? "")}`);
 }

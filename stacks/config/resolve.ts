@@ -154,6 +154,12 @@ export function wanProblems(value: RawLandingZoneConfig, profile: Profile): stri
     if (type === "Basic" && value.wan.vpnScaleUnits > 1) {
         problems.push(`${key("wan.vpnScaleUnits")}: a Basic Virtual WAN offers no extra gateway scale units; use 1 or set wan.type to Standard`);
     }
+    // Microsoft Learn, "Virtual WAN overview" (Basic and Standard virtual WANs):
+    // a Basic hub offers site-to-site VPN only, so it cannot take the spoke's
+    // VNet connection; Standard adds VNet connections at $0.25 per hub-hour.
+    if (type === "Basic" && value.azure.spoke) {
+        problems.push(`${key("azure.spoke")}: a Basic Virtual WAN hub offers site-to-site VPN only and cannot connect the spoke VNet; remove azure.spoke or set wan.type to Standard (about $182.50 a month for the hub)`);
+    }
     const crossCloud = value.wan.crossCloudLink ?? profile === "production";
     if (crossCloud) {
         const how = "the cross-cloud link (wan.crossCloudLink, on by default in production)";

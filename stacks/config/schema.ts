@@ -231,7 +231,7 @@ export const rootSchema = z.strictObject({
     owner: z.string().min(1),
     /** Cost centre for chargeback; a default tag. */
     costCentre: z.string().min(1),
-    /** Monthly spending cap in USD that the cost policy enforces; none when absent. */
+    /** Deprecated: the cap lives in policy/config/<stack>.json (stacks/config/cost-cap.ts); accepted only when equal to it. */
     monthlyCostCapUsd: z.number().positive().optional(),
     aws: awsSchema,
     azure: azureSchema,

@@ -43,7 +43,12 @@ export interface Lever {
 
 /** Every resource under a component of one of `types` (the components themselves included). */
 function withoutComponents(resources: Resources, types: readonly string[]): Resources {
-    const gone = new Set(resources.filter((r) => types.includes(r.type)).map((r) => r.urn));
+    return withoutSubtrees(resources, (r) => types.includes(r.type));
+}
+
+/** Every resource matching `root`, and everything under it. */
+function withoutSubtrees(resources: Resources, root: (r: PlannedResource) => boolean): Resources {
+    const gone = new Set(resources.filter(root).map((r) => r.urn));
     let grew = true;
     while (grew) {
         grew = false;
@@ -57,6 +62,13 @@ function withInputs(resources: Resources, type: string, change: (inputs: Record<
     return resources.map((r) => (r.type === type ? { ...r, inputs: change(structuredClone(r.inputs) as Record<string, any>) } : r));
 }
 
+/** The resources without the hub-attached spoke VNet (its component's subtree) and its hub connection. */
+function withoutSpoke(resources: Resources, config: LandingZoneConfig): Resources {
+    const isSpoke = (r: PlannedResource) => r.type === "landing-zone:azure:DualStackVnet" && r.name === `${config.environment}-spoke`;
+    if (!resources.some(isSpoke)) return resources;
+    return withoutSubtrees(resources, (r) => isSpoke(r) || r.type === "azure-native:network:HubVirtualNetworkConnection");
+}
+
 const CROSS_CLOUD = ["landing-zone:aws:CrossCloudVpn", "landing-zone:azure:CrossCloudSite"];
 
 /** The levers a stack's config offers; each only when it is not already pulled. */
@@ -68,10 +80,13 @@ export function leversOf(config: LandingZoneConfig): Lever[] {
         key: "wan.crossCloudLink", change: "turn the cross-cloud link off", tradeOff: "branches and the spoke no longer reach the AWS VPC privately",
         edit: (rs) => ({ resources: withoutComponents(rs, CROSS_CLOUD) }),
     });
+    // A Basic hub is site-to-site VPN only: it cannot attach the spoke VNet, so the spoke goes with it.
+    const spoke = config.azure.spoke !== undefined;
     add(config.wan?.type === "Standard", {
-        key: "wan.type", change: "use a Basic Virtual WAN (no hub charge)", tradeOff: "no VNet-to-VNet transit, ExpressRoute or point-to-site; one gateway scale unit",
+        key: "wan.type", change: `use a Basic Virtual WAN (no hub charge)${spoke ? " and drop azure.spoke, which a Basic hub cannot attach" : ""}`,
+        tradeOff: `no VNet connections, VNet-to-VNet transit, ExpressRoute or point-to-site; one gateway scale unit${spoke ? "; the spoke's workloads move elsewhere" : ""}`,
         edit: (rs) => ({
-            resources: withInputs(withInputs(withInputs(rs, "azure-native:network:VirtualWan", (i) => ({ ...i, type: "Basic" })),
+            resources: withInputs(withInputs(withInputs(withoutSpoke(rs, config), "azure-native:network:VirtualWan", (i) => ({ ...i, type: "Basic" })),
                 "azure-native:network:VirtualHub", (i) => ({ ...i, ...(i.sku ? { sku: "Basic" } : {}) })),
                 "azure-native:network:VpnGateway", (i) => ({ ...i, vpnGatewayScaleUnit: 1 })),
         }),

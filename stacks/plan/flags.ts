@@ -8,6 +8,8 @@ export interface PlanOptions {
     /** Stack name; the file is Pulumi.<stack>.yaml unless `configFile` is given. */
     stack: string;
     configFile?: string;
+    /** The policy pack config to apply instead of policy/config/<stack>.json. */
+    policyConfigFile?: string;
     /** Print the JSON document instead of the report. */
     json: boolean;
     /** Also write the JSON document to this file. */
@@ -32,6 +34,7 @@ export class UsageError extends Error {}
 export const PLAN_FLAGS: PlanFlag[] = [
     { names: ["--stack", "-s"], value: "NAME", help: "the stack to plan: reads Pulumi.NAME.yaml (default dev)", apply: (o, v) => { o.stack = v; } },
     { names: ["--config", "-c"], value: "FILE", help: "plan any Pulumi.<x>.yaml-shaped file instead (the stack name still picks policy/config/<stack>.json)", apply: (o, v) => { o.configFile = v; } },
+    { names: ["--policy-config"], value: "FILE", help: "apply this policy pack config instead of policy/config/<stack>.json (the cap comes from it too)", apply: (o, v) => { o.policyConfigFile = v; } },
     { names: ["--json"], help: "print the JSON document (DESIGN.md) instead of the report", apply: (o) => { o.json = true; } },
     { names: ["--out", "-o"], value: "FILE", help: "also write the JSON document to FILE (no npm banner in it; the report still goes to stdout)", apply: (o, v) => { o.out = v; } },
     {

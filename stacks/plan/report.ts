@@ -6,6 +6,7 @@
 import type { Ipv6Readiness } from "../../policy/ipv6-readiness";
 import type { CostAdvice, CostShare } from "./cost-advice";
 import { Reachability, renderReachability } from "./reachability";
+import { ConfigKeyReplacements, renderReplacements } from "./replacements";
 import { PlanRun, PlannedResource } from "./run";
 import { NOT_A_SETTING } from "./violation-keys";
 import { wrapLine, wrapText } from "./wrap";
@@ -53,14 +54,16 @@ export interface PlanDocument {
     policies: { violations: PolicyViolation[] };
     /** IPv6 readiness: what is dual-stack, what is IPv4-only and why (policy/ipv6-readiness.ts). */
     ipv6: unknown;
+    /** The policy pack config the policies and the cap came from (policy/config/<stack>.json), as given to `--policy-pack-config`. */
+    policyConfig?: string;
+    /** Per config key: what a change would replace, what it updates in place (stacks/plan/replacements.ts). */
+    replacements?: ConfigKeyReplacements[];
     /** Who reaches what, over which family and path (stacks/plan/reachability.ts). */
     reachability?: Reachability;
-    /** The policy pack config the plan applied (policy/config/<env>.json), relative to the repository. */
-    policyConfig?: string;
     outputs: Record<string, unknown>;
 }
 
-export function buildPlanDocument(run: PlanRun, extra?: { cost?: PlanDocument["cost"]; policies?: PlanDocument["policies"]; ipv6?: unknown; reachability?: Reachability; policyConfig?: string }): PlanDocument {
+export function buildPlanDocument(run: PlanRun, extra?: { cost?: PlanDocument["cost"]; policies?: PlanDocument["policies"]; ipv6?: unknown; policyConfig?: string; replacements?: ConfigKeyReplacements[]; reachability?: Reachability }): PlanDocument {
     const byUrn = new Map(run.resources.map((r) => [r.urn, r]));
     const parentName = (r: PlannedResource) => {
         const parent = r.parent ? byUrn.get(r.parent) : undefined;
@@ -99,11 +102,12 @@ export function buildPlanDocument(run: PlanRun, extra?: { cost?: PlanDocument["c
             },
             sites: plan.sites,
         },
-        cost: extra?.cost ?? { currency: "USD", monthly: 0, cap: run.config.monthlyCostCapUsd ?? null, items: [] },
+        cost: extra?.cost ?? { currency: "USD", monthly: 0, cap: null, items: [] },
         policies: extra?.policies ?? { violations: [] },
         ipv6: extra?.ipv6 ?? null,
+        ...(extra?.policyConfig !== undefined ? { policyConfig: extra.policyConfig } : {}),
+        ...(extra?.replacements !== undefined ? { replacements: extra.replacements } : {}),
         ...(extra?.reachability ? { reachability: extra.reachability } : {}),
-        ...(extra?.policyConfig ? { policyConfig: extra.policyConfig } : {}),
         outputs: run.outputs,
     };
 }
@@ -136,9 +140,10 @@ export function renderReport(doc: PlanDocument, width = Infinity): string {
     lines.push(...renderRouterSheets(doc.outputs.branchRouterSheets));
 
     const cap = doc.cost.cap;
-    const capText = cap !== null ? ` against a cap of $${cap.toFixed(2)} (${doc.cost.monthly <= cap ? `${((doc.cost.monthly / cap) * 100).toFixed(0)} % used` : `OVER by $${(doc.cost.monthly - cap).toFixed(2)}`})` : " (no cap set)";
+    const capText = cap !== null ? ` against a cap of $${cap.toFixed(2)} (${doc.cost.monthly <= cap ? `${((doc.cost.monthly / cap) * 100).toFixed(0)} % used` : `OVER by $${(doc.cost.monthly - cap).toFixed(2)}`}${doc.policyConfig ? `, from ${doc.policyConfig}` : ""})` : " (no cap set)";
     const range = (r: { low: number; high: number } | undefined) => (r ? `${r.low.toFixed(2)}–${r.high.toFixed(2)}` : "");
-    lines.push(`Monthly cost estimate: $${doc.cost.monthly.toFixed(2)}${capText}${doc.cost.range ? `; range $${range(doc.cost.range).replace("–", "–$")} (disputed or derived prices)` : ""}`);
+    lines.push(`Monthly cost estimate: $${doc.cost.monthly.toFixed(2)}${capText}`);
+    if (doc.cost.range) lines.push(`  range $${range(doc.cost.range).replace("–", "–$")} (where sources disagree or a price is derived)`);
     const charged = doc.cost.items.filter((i) => i.monthly !== 0 || i.basis.startsWith("unpriced")).sort((a, b) => b.monthly - a.monthly);
     const letters = (i: CostItem) => (i.source ?? []).map((s) => s.split(":")[0]);
     const provenance = (i: CostItem) => (i.asOf ? ` (as of ${i.asOf}; ${letters(i).join(", ")})` : "");
@@ -168,6 +173,8 @@ export function renderReport(doc: PlanDocument, width = Infinity): string {
     lines.push(...renderIpv6(doc.ipv6 as Ipv6Readiness | null));
     lines.push("");
     if (doc.reachability) lines.push(...renderReachability(doc.reachability), "");
+    const replacements = renderReplacements(doc.replacements ?? []);
+    if (replacements.length > 0) lines.push(...replacements, "");
     lines.push("Outputs:");
     for (const [key, value] of Object.entries(doc.outputs)) {
         if (key === "addressPlan" || key === "branchRouterSheets") continue;

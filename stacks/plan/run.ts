@@ -35,6 +35,8 @@ export interface PlannedResource {
     /** URNs this resource depends on, and per input property. */
     dependencies: string[];
     propertyDependencies: Record<string, string[]>;
+    /** The resource's `ignoreChanges` option: input paths the engine does not diff (e.g. the server group's seeded hooks). */
+    ignoreChanges: string[];
 }
 
 export interface PlanRun {
@@ -88,6 +90,7 @@ export async function runPlan(stack: string, stackConfig: StackConfig, project =
             secretLengths,
             dependencies: req.getDependenciesList(),
             propertyDependencies,
+            ignoreChanges: req.getIgnorechangesList(),
         });
         return register(req, callback);
     };
@@ -118,6 +121,7 @@ interface RegisterRequest {
     getCustom(): boolean;
     getObject(): { toJavaScript(): Record<string, unknown> } | undefined;
     getDependenciesList(): string[];
+    getIgnorechangesList(): string[];
     getPropertydependenciesMap(): { forEach(f: (value: { getUrnsList(): string[] }, key: string) => void): void };
 }
 

@@ -19,8 +19,8 @@ export const NOT_A_SETTING = "not a config setting: the program declares this in
 const k = (key: string) => `${NAMESPACE}:${key}`;
 
 /** By policy name; a function when the resource decides. */
-const BY_POLICY: Record<string, (v: KeyedViolation, config: LandingZoneConfig, env: string) => string | null> = {
-    "cost-monthly-cap": (_v, _c, env) => `policy/config/${env}.json: cost-monthly-cap.monthlyCapUsd (or a lever from the cost advice)`,
+const BY_POLICY: Record<string, (v: KeyedViolation, config: LandingZoneConfig, policyConfig: string) => string | null> = {
+    "cost-monthly-cap": (_v, _c, policyConfig) => `${policyConfig}: cost-monthly-cap.monthlyCapUsd (or a lever from the cost advice)`,
     "cost-allowed-instance-types": (v) => instanceTypeKey(v.message),
     "cost-spot-required": () => k("server.market"),
     "cost-no-nat-gateway": () => k("aws.natGateway"),
@@ -57,7 +57,7 @@ function ingressKey(v: KeyedViolation, config: LandingZoneConfig): string {
     return k("server.ingress");
 }
 
-/** The config key for a violation, or null when no config setting causes it. */
-export function configKeyOf(v: KeyedViolation, config: LandingZoneConfig, env: string): string | null {
-    return BY_POLICY[v.policy]?.(v, config, env) ?? null;
+/** The config key for a violation, or null when no config setting causes it; `policyConfig` is the policy pack config file the plan applied. */
+export function configKeyOf(v: KeyedViolation, config: LandingZoneConfig, policyConfig: string): string | null {
+    return BY_POLICY[v.policy]?.(v, config, policyConfig) ?? null;
 }

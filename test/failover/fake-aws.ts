@@ -67,6 +67,7 @@ export interface FInstance {
     quiesced?: boolean;
     quiesceAt?: number;
     shutdownAt?: number;
+    terminatedAt?: number;
     publicIpv4?: string;
     ipv6?: string;
     tags: Record<string, string>;
@@ -165,6 +166,7 @@ export class FakeAws {
         string,
         { instanceId: string; kind: "launch" | "terminate"; expiresAt: number; result?: string; expired?: boolean; completedAt?: number }
     >();
+    private readonly openActions = new Set<string>();
     /** Commands whose next call is applied but whose response is lost (the SDK sees a timeout). */
     readonly loseNext = new Set<string>();
     readonly violations: string[] = [];
@@ -262,7 +264,14 @@ export class FakeAws {
             }
             if (i.state === "shutting-down" && i.shutdownAt !== undefined) {
                 const forced = this.now >= i.shutdownAt + this.opts.forceTerminateMs;
-                if ((this.up(i.az) && this.now >= i.shutdownAt) || forced) i.state = "terminated";
+                if ((this.up(i.az) && this.now >= i.shutdownAt) || forced) {
+                    i.state = "terminated";
+                    i.terminatedAt = this.now;
+                }
+            }
+            // Terminated instances stay visible "approximately one hour" (and hold no volume by then unless their AZ is down).
+            if (i.state === "terminated" && this.now - (i.terminatedAt ?? this.now) > HOUR && ![...this.volumes.values()].some((v) => v.attachment?.instanceId === i.id)) {
+                this.instances.delete(i.id);
             }
             if (i.state === "stopping" && this.up(i.az)) i.state = "stopped";
         }
@@ -287,8 +296,11 @@ export class FakeAws {
             s.remainingMs = Math.max(0, (s.remainingMs ?? s.doneAt - s.startTime) - elapsed);
             if (s.remainingMs === 0) s.state = s.fails ? "error" : "completed";
         }
-        for (const a of this.lifecycle.values()) {
-            if (a.result === undefined && this.now > a.expiresAt) {
+        for (const token of this.openActions) {
+            const a = this.lifecycle.get(token)!;
+            if (a.result !== undefined) this.openActions.delete(token);
+            else if (this.now > a.expiresAt) {
+                this.openActions.delete(token);
                 // The hook's DefaultResult: ABANDON for launches, CONTINUE for terminations.
                 a.result = a.kind === "launch" ? "ABANDON" : "CONTINUE";
                 a.expired = true;
@@ -413,6 +425,7 @@ export class FakeAws {
     openLifecycleAction(instanceId: string, kind: "launch" | "terminate" = "launch"): string {
         const token = `${(++this.seq).toString(16).padStart(8, "0")}-1111-2222-3333-444455556666`;
         this.lifecycle.set(token, { instanceId, kind, expiresAt: this.now + this.opts.heartbeatTimeoutMs });
+        this.openActions.add(token);
         return token;
     }
 
@@ -646,7 +659,8 @@ export class FakeAws {
         this.refresh();
         const v = this.volumes.get(input.VolumeId ?? "");
         if (v === undefined) throw awsError("InvalidVolume.NotFound");
-        if (v.state !== "available") throw awsError("VolumeInUse");
+        // A volume that failed while being created (state error) can be deleted, like an available one.
+        if (v.state !== "available" && v.state !== "error") throw awsError("VolumeInUse");
         // Nothing is lost: a completed snapshot and a live copy (attached, or the committed one) must hold this
         // volume's data; a copy never written holds only its source snapshot's data, which must still be there.
         const inSnapshot = [...this.snapshots.values()].some((s) => s.state === "completed" && isPrefix(v.history, s.history));
@@ -901,20 +915,27 @@ export function installFake(fake: FakeAws): Mocks {
  * recorded in `fake.calls`.
  */
 export function directClients(fake: FakeAws): Clients {
-    const plug = <T extends { send: unknown }>(client: T): T => {
-        Object.defineProperty(client, "send", {
-            value: (command: { constructor: { name: string }; input: unknown }) =>
-                call(fake, command.constructor.name.replace(/Command$/, ""), command.input),
-        });
-        return client;
-    };
-    return {
-        ec2: plug(new EC2Client({ region: "eu-west-1" })),
-        autoscaling: plug(new AutoScalingClient({ region: "eu-west-1" })),
-        route53: plug(new Route53Client({ region: "eu-west-1" })),
-        sns: plug(new SNSClient({ region: "eu-west-1" })),
-    };
+    // SDK clients are costly to build: one set per process, pointed at the fake of the moment.
+    target = fake;
+    shared ??= (() => {
+        const plug = <T extends { send: unknown }>(client: T): T => {
+            Object.defineProperty(client, "send", {
+                value: (command: { constructor: { name: string }; input: unknown }) =>
+                    call(target!, command.constructor.name.replace(/Command$/, ""), command.input),
+            });
+            return client;
+        };
+        return {
+            ec2: plug(new EC2Client({ region: "eu-west-1" })),
+            autoscaling: plug(new AutoScalingClient({ region: "eu-west-1" })),
+            route53: plug(new Route53Client({ region: "eu-west-1" })),
+            sns: plug(new SNSClient({ region: "eu-west-1" })),
+        };
+    })();
+    return shared;
 }
+let shared: Clients | undefined;
+let target: FakeAws | undefined;
 
 export function restoreMocks(m: Mocks): void {
     for (const stub of Object.values(m) as AwsClientStub<EC2Client>[]) stub.restore();

@@ -26,6 +26,15 @@ export function editedStackFile(stack: "dev" | "prod", edit: (config: Record<str
     return file;
 }
 
+/** A temporary copy of policy/config/<stack>.json with `edit` applied; returns its path (for the plan's --policy-config). */
+export function editedPolicyConfig(stack: "dev" | "prod", edit: (config: Record<string, any>) => void): string {
+    const config = JSON.parse(fs.readFileSync(path.join(ROOT, "policy", "config", `${stack}.json`), "utf8"));
+    edit(config);
+    const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "lz-policy-")), `${stack}.json`);
+    fs.writeFileSync(file, JSON.stringify(config, null, 2));
+    return file;
+}
+
 /** Runs `fn` with stdout and stderr captured. */
 export async function captureOutput<T>(fn: () => Promise<T>): Promise<{ result: T; stdout: string; stderr: string }> {
     let stdout = "";

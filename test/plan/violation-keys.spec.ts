@@ -30,10 +30,10 @@ describe("violations name the config key", function () {
     it("maps firewall findings to the Azure subnet's allowInbound or the server's ingress, and the cap to the policy config", async () => {
         const run = await planOfStack("dev");
         const nsg = { policy: "security-no-open-admin-ports", resource: "urn:pulumi:dev::landing-zone::landing-zone:azure:DualStackVnet$azure-native:network:NetworkSecurityGroup::dev-workloads-app-nsg", message: "port 22" };
-        assert.equal(configKeyOf(nsg, run.config, "dev"), "landing-zone:azure.vnet.subnets[1].allowInbound");
+        assert.equal(configKeyOf(nsg, run.config, "policy/config/dev.json"), "landing-zone:azure.vnet.subnets[1].allowInbound");
         const sg = { policy: "security-no-open-admin-ports", resource: "urn:pulumi:dev::landing-zone::aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule::dev-app-in-ssh-ipv6", message: "port 22" };
-        assert.equal(configKeyOf(sg, run.config, "dev"), "landing-zone:server.ingress");
-        assert.match(configKeyOf({ policy: "cost-monthly-cap", resource: null, message: "" }, run.config, "dev")!, /^policy\/config\/dev\.json: cost-monthly-cap\.monthlyCapUsd/);
-        assert.equal(configKeyOf({ policy: "security-imdsv2", resource: null, message: "" }, run.config, "dev"), null);
+        assert.equal(configKeyOf(sg, run.config, "policy/config/dev.json"), "landing-zone:server.ingress");
+        assert.match(configKeyOf({ policy: "cost-monthly-cap", resource: null, message: "" }, run.config, "policy/config/dev.json")!, /^policy\/config\/dev\.json: cost-monthly-cap\.monthlyCapUsd/);
+        assert.equal(configKeyOf({ policy: "security-imdsv2", resource: null, message: "" }, run.config, "policy/config/dev.json"), null);
     });
 });

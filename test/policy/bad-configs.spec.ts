@@ -9,10 +9,10 @@
 import { strict as assert } from "assert";
 import { runPoliciesOffline } from "../../policy/offline";
 import { main } from "../../stacks/plan-cli";
-import { captureOutput, editedStackFile, planOfStack } from "../helpers/stacks";
+import { captureOutput, editedPolicyConfig, editedStackFile, planOfStack } from "../helpers/stacks";
 
-async function planJson(stack: string, file: string): Promise<{ code: number; doc: any; stderr: string }> {
-    const { result, stdout, stderr } = await captureOutput(() => main(["--stack", stack, "--config", file, "--json"]));
+async function planJson(stack: string, file: string, extra: string[] = []): Promise<{ code: number; doc: any; stderr: string }> {
+    const { result, stdout, stderr } = await captureOutput(() => main(["--stack", stack, "--config", file, "--json", ...extra]));
     return { code: result, doc: stdout ? JSON.parse(stdout) : undefined, stderr };
 }
 
@@ -26,6 +26,7 @@ describe("bad stacks fail the named policy through the offline plan", function (
     it("an IPv4-only network without the platform reason fails ipv6-exemption-verified (exit 1)", async () => {
         // No hub: the spoke keeps its IPv4-only tag, but nothing attaches it to Virtual WAN.
         const { code, doc } = await planJson("dev", editedStackFile("dev", (c) => {
+            c["landing-zone:azure"].spoke = { ipv4Cidr: "10.21.0.0/16", subnets: [{ name: "private" }] };
             delete c["landing-zone:wan"];
             delete c["landing-zone:sites"];
             delete c["landing-zone:vpnPreSharedKeys"];
@@ -42,13 +43,24 @@ describe("bad stacks fail the named policy through the offline plan", function (
     });
 
     it("an over-cap prod fails cost-monthly-cap with the real estimate (exit 1)", async () => {
-        const { code, doc } = await planJson("prod", editedStackFile("prod", (c) => (c["landing-zone:monthlyCostCapUsd"] = 600)));
+        const policyConfig = editedPolicyConfig("prod", (p) => (p["cost-monthly-cap"].monthlyCapUsd = 600));
+        const { code, doc } = await planJson("prod", editedStackFile("prod", () => undefined), ["--policy-config", policyConfig]);
         assert.equal(code, 1);
         assert.ok(doc.cost.monthly > 600);
         const cap = doc.policies.violations.find((v: any) => v.policy === "cost-monthly-cap");
         assert.equal(cap.level, "mandatory");
         assert.match(cap.message, /over this environment's cap of \$600\.00/);
         assert.match(cap.message, /VpnGateway/, "names the top cost lines");
+    });
+
+    it("an Azure location the catalogue has no prices for fails cost-monthly-cap instead of shrinking the estimate (exit 1)", async () => {
+        // northeurope is a real location, just not in the price catalogue: the hub, gateway and connections are unpriced.
+        const { code, doc } = await planJson("dev", editedStackFile("dev", (c) => (c["landing-zone:azure"].location = "northeurope")));
+        assert.equal(code, 1);
+        assert.deepEqual([...new Set(mandatoryPolicies(doc))], ["cost-monthly-cap"]);
+        const cap = doc.policies.violations.find((v: any) => v.policy === "cost-monthly-cap" && v.level === "mandatory");
+        assert.match(cap.message, /cannot be proven: \d+ resource\(s\) have no price/);
+        assert.match(cap.message, /azure-native:network:VpnGateway "[^"]+" \(no catalogue price for [^)]* in northeurope\)/);
     });
 
     it("SSH open to ::/0 fails security-no-open-admin-ports on both families (exit 1)", async () => {

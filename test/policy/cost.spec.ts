@@ -14,11 +14,15 @@ import { advisory, check, declare, mandatory } from "./helpers";
 const dev = (policy: string, settings: Record<string, unknown>) => ({ [policy]: { enforcementLevel: "mandatory" as const, ...settings } });
 
 /** A fake estimator with fixed prices per type, so the cap policy is tested on its own. */
-function fakeEstimator(prices: Record<string, number>): EstimateMonthlyCost & { calls: Array<{ resources: readonly CostResource[]; awsRegion: string }> } {
+function fakeEstimator(prices: Record<string, number>, unpricedWhy: Record<string, string> = {}): EstimateMonthlyCost & { calls: Array<{ resources: readonly CostResource[]; awsRegion: string }> } {
     const calls: Array<{ resources: readonly CostResource[]; awsRegion: string }> = [];
     const fn: EstimateMonthlyCost = (resources, options) => {
         calls.push({ resources, awsRegion: options.awsRegion });
-        const items = resources.map((r) => ({ type: r.type, name: r.name, monthly: prices[r.type] ?? 0, basis: `fake ${r.type}`, priced: r.type in prices }));
+        const items = resources.map((r) => ({
+            type: r.type, name: r.name, monthly: prices[r.type] ?? 0,
+            basis: r.type in prices ? `fake ${r.type}` : `unpriced: ${unpricedWhy[r.type] ?? "no catalogue price"}`,
+            priced: r.type in prices,
+        }));
         return { currency: "USD", monthly: items.reduce((s, i) => s + i.monthly, 0), items };
     };
     return Object.assign(fn, { calls });
@@ -58,11 +62,30 @@ describe("policy: cost", () => {
             assert.equal(v.resource, null);
         });
 
-        it("reports unpriced resources as advisory, never as free", async () => {
+        it("fails (mandatory) when resources have no price, naming them: unpriced means unchecked", async () => {
             useCostEstimator(fakeEstimator({ "aws:ec2/natGateway:NatGateway": 33 }));
             const result = await check(monthlyCostCap, await stack(), dev("cost-monthly-cap", { monthlyCapUsd: 100 }));
+            const [v] = mandatory(result);
+            assert.match(v.message, /cap of \$100\.00 cannot be proven: 2 resource\(s\) have no price.*aws:ec2\/eip:Eip "eip" \(no catalogue price\)/);
+            assert.match(v.message, /metricAlarm/);
+            assert.match(v.message, /ignoreUnpricedTypes/);
+        });
+
+        it("accepts unpriced types listed in ignoreUnpricedTypes (advisory), and only those", async () => {
+            useCostEstimator(fakeEstimator({ "aws:ec2/natGateway:NatGateway": 33 }));
+            const one = await check(monthlyCostCap, await stack(), dev("cost-monthly-cap", { monthlyCapUsd: 100, ignoreUnpricedTypes: ["aws:cloudwatch/*"] }));
+            assert.equal(mandatory(one).length, 1);
+            assert.ok(!mandatory(one)[0].message.includes("metricAlarm"), "the ignored type is not named as unchecked");
+            const both = await check(monthlyCostCap, await stack(), dev("cost-monthly-cap", { monthlyCapUsd: 100, ignoreUnpricedTypes: ["aws:cloudwatch/*", "aws:ec2/eip:Eip"] }));
+            assert.equal(mandatory(both).length, 0);
+            assert.match(advisory(both)[0].message, /2 resource\(s\) have no price and are accepted by ignoreUnpricedTypes/);
+        });
+
+        it("a price that depends on a value known only at deploy is 'cannot check yet', not a failure", async () => {
+            useCostEstimator(fakeEstimator({ "aws:ec2/natGateway:NatGateway": 33, "aws:cloudwatch/metricAlarm:MetricAlarm": 0.1 }, { "aws:ec2/eip:Eip": "cannot price yet: address unknown until deploy" }));
+            const result = await check(monthlyCostCap, await stack(), dev("cost-monthly-cap", { monthlyCapUsd: 100 }));
             assert.equal(mandatory(result).length, 0);
-            assert.match(advisory(result)[0].message, /2 resource\(s\) have no price.*eip:Eip "eip"/);
+            assert.match(advisory(result)[0].message, /^cannot check yet: .*eip:Eip "eip"/);
         });
 
         it("is not applicable without a cap", async () => {

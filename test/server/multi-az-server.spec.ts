@@ -102,16 +102,24 @@ describe("MultiAzServer", () => {
 
     it("lifecycle hooks: launching abandons by default and waits as long as the handler can take; terminating continues", async () => {
         const args = serverArgs();
-        const { one } = await buildServer();
-        const hooks = one(TYPES.group).inputs.initialLifecycleHooks;
-        const launching = hooks.find((h: { lifecycleTransition: string }) => h.lifecycleTransition === "autoscaling:EC2_INSTANCE_LAUNCHING");
-        const terminating = hooks.find((h: { lifecycleTransition: string }) => h.lifecycleTransition === "autoscaling:EC2_INSTANCE_TERMINATING");
+        const { one, resources } = await buildServer();
+        const hooks = ofType(resources, "aws:autoscaling/lifecycleHook:LifecycleHook").map((h) => h.inputs);
+        assert.equal(hooks.length, 2, "both hooks are their own resources (updated in place, never replacing the group)");
+        const launching = hooks.find((h) => h.lifecycleTransition === "autoscaling:EC2_INSTANCE_LAUNCHING")!;
+        const terminating = hooks.find((h) => h.lifecycleTransition === "autoscaling:EC2_INSTANCE_TERMINATING")!;
         assert.equal(launching.defaultResult, "ABANDON");
         assert.equal(terminating.defaultResult, "CONTINUE");
+        assert.ok(hooks.every((h) => h.autoscalingGroupName === "test-app"));
         const heartbeat = estimateRecovery(args).lifecycleHeartbeatSeconds;
         assert.equal(launching.heartbeatTimeout, heartbeat);
+        assert.equal(terminating.heartbeatTimeout, heartbeat);
         // 600 s snapshot + 4 × 300 s volume waits exceed Lambda's 900 s, so the bound is the Lambda's.
         assert.equal(heartbeat, 900 + 120);
+        // The very first instance is held too: the group is created with the launch hook (same name, so the resource takes it over).
+        const group = one(TYPES.group).inputs;
+        assert.deepEqual(group.initialLifecycleHooks, [{ name: launching.name, lifecycleTransition: launching.lifecycleTransition, heartbeatTimeout: heartbeat, defaultResult: "ABANDON" }]);
+        // The first create waits for a whole launch attempt, not the provider's default 10 minutes.
+        assert.equal(group.waitForCapacityTimeout, `${heartbeat + 300}s`);
     });
 
     it("the Lambda: arm64 Node.js, 900 s, the bundled handler, and an environment the handler's own parser accepts", async () => {

@@ -6,7 +6,7 @@ import * as assert from "assert";
 import * as pulumi from "@pulumi/pulumi";
 import { planCrossCloudTunnels } from "../../components/addressing/tunnels";
 import { CrossCloudVpn } from "../../components/aws/cross-cloud-vpn";
-import { WanBranchSite, WanHub } from "../../components/azure/wan-hub";
+import { isNotFound, WanBranchSite, WanHub } from "../../components/azure/wan-hub";
 import { LandingZoneMocks } from "../../stacks/plan/mocks";
 import { valueOf as output } from "../helpers/record";
 
@@ -135,5 +135,49 @@ describe("CrossCloudVpn component", () => {
         }), /no pre-shared key for tunnel\(s\) instance0-tunnel2, instance1-tunnel1, instance1-tunnel2/);
         await settled(registrations);
         assert.deepStrictEqual(registrations, []);
+    });
+});
+
+describe("custom BGP addresses on a new VPN gateway", () => {
+    /** Mocks whose lookup of the gateway answers `found`; records the gateway's inputs. */
+    async function gatewayInputs(found: boolean): Promise<Record<string, any>> {
+        const mocks = new LandingZoneMocks();
+        const gateways: Array<Record<string, any>> = [];
+        await pulumi.runtime.setMocks({
+            newResource: (args) => {
+                if (args.type === "azure-native:network:VpnGateway") gateways.push(args.inputs);
+                return mocks.newResource(args);
+            },
+            call: (args) => mocks.call(args),
+        }, "landing-zone", "test", false);
+        const lookups: string[] = [];
+        const gatewayExists = async (rg: string, name: string) => (lookups.push(`${rg}/${name}`), found);
+        const hub = new WanHub("t", { gatewayExists, ...baseArgs, preSharedKeys: { a: "a".repeat(24), b: "b".repeat(24), c: "c".repeat(24) }, customBgpAddresses: { Instance0: ["169.254.21.2"], Instance1: ["169.254.21.6"] } });
+        await output(hub.vpnGatewayId);
+        for (let i = 0; i < 20 && gateways.length === 0; i++) await new Promise((r) => setTimeout(r, 5));
+        assert.deepStrictEqual(lookups, ["rg/t-vpngw"]);
+        return gateways[0];
+    }
+
+    it("tells Azure's not-found answers from other errors", () => {
+        assert.strictEqual(isNotFound(new Error("Invoke of 'azure-native:network:getVpnGateway' failed: Status=404 Code=\"ResourceNotFound\"")), true);
+        assert.strictEqual(isNotFound(new Error("Code=\"ResourceGroupNotFound\" Message=\"Resource group 'rg' could not be found.\"")), true);
+        assert.strictEqual(isNotFound(new Error("Status=403 Code=\"AuthorizationFailed\"")), false);
+        assert.strictEqual(isNotFound(new Error("Status=429 Code=\"TooManyRequests\"")), false);
+    });
+
+    it("creates the gateway without them (Azure refuses them at create), under a name the program can look up", async () => {
+        const inputs = await gatewayInputs(false);
+        assert.strictEqual(inputs.gatewayName, "t-vpngw");
+        assert.strictEqual(inputs.bgpSettings.asn, 65515);
+        assert.strictEqual(inputs.bgpSettings.bgpPeeringAddresses, undefined);
+    });
+
+    it("sets them once the gateway exists (an in-place update on the next pulumi up)", async () => {
+        const inputs = await gatewayInputs(true);
+        assert.deepStrictEqual(inputs.bgpSettings.bgpPeeringAddresses, [
+            { ipconfigurationId: "Instance0", customBgpIpAddresses: ["169.254.21.2"] },
+            { ipconfigurationId: "Instance1", customBgpIpAddresses: ["169.254.21.6"] },
+        ]);
     });
 });

@@ -48,7 +48,7 @@ describe("WAN config validation", () => {
     it("rejects a site range overlapping the VNet, the spoke or the VPC", () => {
         expectProblem("prod", (raw) => { sites(raw)[1].addressSpaces = ["10.50.4.0/24"]; }, "sites[1].addressSpaces[0]", /overlaps 10\.50\.0\.0\/16 of azure\.vnet\.ipv4Cidr/);
         expectProblem("prod", (raw) => { sites(raw)[2].addressSpaces = ["10.40.128.0/20"]; }, "sites[2].addressSpaces[0]", /overlaps 10\.40\.0\.0\/16 of aws\.vpcCidr/);
-        expectProblem("dev", (raw) => { sites(raw)[0].addressSpaces = ["10.21.9.0/24"]; }, "sites[0].addressSpaces[0]", /overlaps 10\.21\.0\.0\/16 of azure\.spoke\.ipv4Cidr/);
+        expectProblem("prod", (raw) => { sites(raw)[0].addressSpaces = ["10.51.9.0/24"]; }, "sites[0].addressSpaces[0]", /overlaps 10\.51\.0\.0\/16 of azure\.spoke\.ipv4Cidr/);
     });
 
     it("rejects two sites with one public IP", () => {
@@ -93,6 +93,13 @@ describe("WAN config validation", () => {
 
     it("rejects extra scale units on a Basic hub", () => {
         expectProblem("dev", (raw) => { (raw.wan as Loose).vpnScaleUnits = 2; }, "wan.vpnScaleUnits", /Basic/);
+    });
+
+    it("refuses a spoke VNet connection on a Basic hub (site-to-site only), and takes it on Standard", () => {
+        const spoke = { ipv4Cidr: "10.21.0.0/16", subnets: [{ name: "private" }] };
+        expectProblem("dev", (raw) => { (raw.azure as Loose).spoke = spoke; }, "azure.spoke", /Basic Virtual WAN hub offers site-to-site VPN only/, /wan\.type to Standard/);
+        const problems = problemsOf("dev", (raw) => { (raw.azure as Loose).spoke = spoke; (raw.wan as Loose).type = "Standard"; });
+        assert.deepStrictEqual(problems.filter((p) => p.startsWith("landing-zone:azure.spoke")), []);
     });
 
     it("makes the offline plan refuse before declaring anything", async () => {

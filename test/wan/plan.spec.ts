@@ -75,8 +75,13 @@ for (const stack of ["dev", "prod"] as const) {
             }
         });
 
-        it("attaches the IPv4-only spoke to the hub", async () => {
+        it("attaches the IPv4-only spoke to the hub (none on dev's Basic hub: site-to-site only)", async () => {
             const p = await planOf(stack);
+            if (stack === "dev") {
+                assert.strictEqual(p.ofType(T.hubConnection).length, 0);
+                assert.ok(!p.ofType(T.vnet).some((v) => v.name === "dev-spoke-vnet"));
+                return;
+            }
             const connections = p.ofType(T.hubConnection);
             assert.strictEqual(connections.length, 1);
             const inputs = connections[0].inputs as Loose;
@@ -138,7 +143,7 @@ for (const stack of ["dev", "prod"] as const) {
                 assert.strictEqual((p.doc.outputs.wan as Loose).crossCloudLink, false);
                 // A Basic hub has no custom BGP addresses to carry and leaves routing to Azure's defaults.
                 assert.strictEqual((p.ofType(T.vpnGateway)[0].inputs.bgpSettings as Loose).bgpPeeringAddresses, undefined);
-                assert.strictEqual(p.ofType(T.hubConnection)[0].inputs.routingConfiguration, undefined);
+                assert.strictEqual(p.ofType(T.hubConnection).length, 0, "a Basic hub connects no VNet");
                 for (const c of p.ofType(T.vpnConnection)) assert.strictEqual(c.inputs.routingConfiguration, undefined);
             });
         }
@@ -229,6 +234,8 @@ describe("WAN cross-cloud link in the prod plan", () => {
                 assert.deepStrictEqual(vpn.inputs[`tunnel${n}Phase1DhGroupNumbers`], [19]);
                 assert.deepStrictEqual(vpn.inputs[`tunnel${n}Phase2DhGroupNumbers`], [19]);
                 assert.strictEqual(vpn.inputs[`tunnel${n}Phase2LifetimeSeconds`], 3600);
+                // Microsoft's AWS guide: AWS starts the tunnels rather than waiting for Azure.
+                assert.strictEqual(vpn.inputs[`tunnel${n}StartupAction`], "start");
             }
         }
     });

@@ -98,11 +98,26 @@ export async function onLaunch(ctx: Ctx, d: LifecycleDetail): Promise<HandlerRes
         }
         const reason = errorMessage(err);
         const fields = err instanceof Refusal ? err.fields : {};
+        // A parallel delivery may have finished the job meanwhile: never abandon an instance that has its data.
+        const done = await hasItsData(ctx, d.EC2InstanceId).catch(() => undefined);
+        if (done !== undefined) {
+            ctx.log("warn", "this run failed, but the instance has the live copy attached (a parallel delivery)", { reason, volumeId: done });
+            await completeLifecycle(ctx, d, "CONTINUE");
+            return { outcome: "CONTINUE", branch: "resume", volumeId: done, reason };
+        }
         ctx.log("error", "launch abandoned", { reason, code: errorCode(err), ...fields });
         await notify(ctx, "failover waiting: launch abandoned", { instanceId: d.EC2InstanceId, reason, ...fields });
         await completeLifecycle(ctx, d, "ABANDON");
         return { outcome: "ABANDON", reason };
     }
+}
+
+/** The live copy's id when it is attached to this instance. */
+async function hasItsData(ctx: Ctx, instanceId: string): Promise<string | undefined> {
+    const volumes = await listDataVolumes(ctx);
+    const choice = chooseLive(volumes);
+    const v = choice.kind === "live" ? choice.volume : undefined;
+    return v !== undefined && v.attachedTo === instanceId && v.attachmentState === "attached" ? v.id : undefined;
 }
 
 async function launch(ctx: Ctx, d: LifecycleDetail): Promise<Omit<HandlerResult, "outcome">> {
@@ -528,11 +543,25 @@ async function makeCopy(ctx: Ctx, c: NewCopy): Promise<DataVolume> {
     try {
         return await createDataVolume(ctx, c);
     } catch (err) {
+        if (errorCode(err) === "IdempotentParameterMismatch") return theirCopy(ctx, c);
         if (!(err instanceof VolumeFailed)) throw err;
         const failed = await describeVolume(ctx, err.volumeId);
         if (failed !== undefined) await deleteUnusedCopy(ctx, failed, "failed while being created");
         return createDataVolume(ctx, { ...c, attempt: c.attempt + 1 });
     }
+}
+
+/**
+ * A parallel delivery of the same event made this instance's copy from
+ * another (equally final) snapshot: use theirs once it is visible.
+ */
+async function theirCopy(ctx: Ctx, c: NewCopy): Promise<DataVolume> {
+    ctx.log("info", "a parallel delivery is making this instance's copy; using it");
+    const id = await waitFor(ctx, `the parallel delivery's copy for ${c.instanceId}`, ctx.settings.volumeWaitTimeoutSeconds * 1000, POLL_MS.volume, async () => {
+        const mine = (await listDataVolumes(ctx)).find((v) => v.tags[TAG.instanceId] === c.instanceId && v.state !== "error" && v.state !== "deleting");
+        return mine === undefined ? { done: false, why: "not visible yet" } : { done: true, value: mine.id };
+    });
+    return waitVolumeAvailable(ctx, id);
 }
 
 // ── commit, attach ─────────────────────────────────────────────────────────
