@@ -8,6 +8,7 @@ import * as os from "os";
 import * as path from "path";
 import { hasMandatory, loadPolicyConfig, runPoliciesOffline } from "../../policy/offline";
 import { createEnvironment, EnvNewError, parseEnvNewArgs } from "../../scripts/env-new";
+import { environmentsMatrix } from "../../scripts/environments-matrix";
 import { namespaceConfig } from "../../stacks/config/resolve";
 import { discoverEnvironments, policyConfigFileOf, REPO_ROOT } from "../../stacks/environments";
 import { allocateAddresses, rangesOf } from "../../stacks/new-environment";
@@ -68,6 +69,22 @@ describe("environments", function () {
         assert.deepEqual(crossStack.map(([a, b]) => `${a.owner} / ${b.owner}`), []);
 
         await assert.rejects(createEnvironment({ name, profile: "budget", region: "us-east-1", location: "eastus" }, root), /already exists/);
+    });
+
+    it("the pull-request workflow plans every environment: its matrix comes from the stack files, on the current LTS", () => {
+        const workflow = fs.readFileSync(path.join(REPO_ROOT, ".github", "workflows", "pull-request.yml"), "utf8");
+        assert.match(workflow, /scripts\/environments-matrix\.ts/);
+        assert.match(workflow, /fromJSON\(needs\.environments\.outputs\.matrix\)/);
+        assert.doesNotMatch(workflow, /stack: \[dev, prod\]|for stack in dev prod|--stack (dev|prod)\b/, "an environment list written into the workflow");
+        assert.doesNotMatch(workflow, /node-version: 20\b/, "Node 20 is past its end of life; the workflow runs lts/*");
+        assert.deepEqual(environmentsMatrix().map((e) => e.stack), discoverEnvironments());
+        assert.ok(environmentsMatrix().every((e) => /^[a-z]{2}-[a-z]+-\d$/.test(e.awsRegion)), "each environment carries its AWS region for the preview job");
+    });
+
+    it("package.json asks for the Node the Pulumi SDK requires", () => {
+        const own = JSON.parse(fs.readFileSync(path.join(REPO_ROOT, "package.json"), "utf8")) as { engines: { node: string } };
+        const sdk = JSON.parse(fs.readFileSync(require.resolve("@pulumi/pulumi/package.json"), "utf8")) as { engines?: { node?: string } };
+        assert.equal(own.engines.node, sdk.engines?.node ?? ">=22");
     });
 
     it("env:new refuses bad arguments with one line (exit 2 from the command)", () => {
