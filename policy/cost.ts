@@ -9,6 +9,7 @@ import * as ebs from "@pulumi/aws/ebs";
 import * as ec2 from "@pulumi/aws/ec2";
 import * as lambda from "@pulumi/aws/lambda";
 import * as network from "@pulumi/azure-native/network";
+import { checkCloudBudgets } from "./baseline";
 import { PolicyResource, ResourceValidationPolicy, StackValidationPolicy, validateResourceOfType } from "@pulumi/policy";
 import { ENV as FAILOVER_ENV } from "../components/aws/failover/contract";
 import { costEstimator } from "./cost-adapter";
@@ -40,9 +41,17 @@ export interface MonthlyCapConfig {
      * leaves out something billed cannot prove the cap. Default none.
      */
     ignoreUnpricedTypes: string[];
+    /** Require an AWS and an Azure budget for exactly the cap (policy/baseline.ts checkCloudBudgets). Default true. */
+    requireCloudBudgets: boolean;
 }
 
-const capDefaults: MonthlyCapConfig = { topLines: 5, hoursPerMonth: 730, ignoreTypes: ["pulumi:*", "landing-zone:*"], ignoreUnpricedTypes: [] };
+const capDefaults: MonthlyCapConfig = {
+    topLines: 5,
+    hoursPerMonth: 730,
+    ignoreTypes: ["pulumi:*", "landing-zone:*"],
+    ignoreUnpricedTypes: [],
+    requireCloudBudgets: true,
+};
 
 /** The estimator's basis for a line it cannot price until values known only at deploy are known. */
 const PRICED_AT_DEPLOY = "unpriced: cannot price yet";
@@ -80,12 +89,15 @@ export const monthlyCostCap: StackValidationPolicy = {
                 items: { type: "string" },
                 description: "Resource type globs allowed to have no price (advisory). Any other unpriced resource fails the cap: the estimate cannot prove it.",
             },
+            requireCloudBudgets: { type: "boolean", default: true, description: "Require an AWS and an Azure budget for exactly the cap, alerting at forecast 100 % and actual 80 % and 100 %." },
         },
     },
     validateStack: (args, report) => {
         const config = configOf(args, capDefaults);
         if (config.monthlyCapUsd === undefined) args.notApplicable("no monthlyCapUsd in this environment's policy config");
         const cap = config.monthlyCapUsd!;
+        // The cap is checked twice: predicted here, actual by the clouds' budgets, which must hold the same number.
+        if (config.requireCloudBudgets) checkCloudBudgets(args.resources, cap, report);
         const estimate = costEstimator();
         const priced = args.resources.filter((r) => !matchesAny(r.type, config.ignoreTypes)).map((r) => ({ type: r.type, name: r.name, inputs: r.props }));
         const awsRegion = providerSetting(args.resources, "pulumi:providers:aws", "region") ?? config.awsRegion;

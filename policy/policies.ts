@@ -4,9 +4,10 @@
  * PolicyPack itself happens only in index.ts.
  */
 import { Policies } from "@pulumi/policy";
+import { baselinePolicies } from "./baseline";
 import { costPolicies } from "./cost";
 import { ipv6Policies } from "./ipv6";
 import { reliabilityPolicies } from "./reliability";
 import { securityPolicies } from "./security";
 
-export const allPolicies: Policies = [...costPolicies, ...ipv6Policies, ...securityPolicies, ...reliabilityPolicies];
+export const allPolicies: Policies = [...costPolicies, ...ipv6Policies, ...securityPolicies, ...reliabilityPolicies, ...baselinePolicies];

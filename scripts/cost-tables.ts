@@ -27,7 +27,7 @@ const usd = (n: number) => `$${n.toFixed(2)}`;
         console.log("| USD/month | range | resource | basis (as of) |\n|---:|---:|---|---|");
         const lines = estimate.items.filter((i) => i.monthly > 0 || !i.priced).sort((a, b) => b.monthly - a.monthly);
         for (const i of lines) console.log(`| ${i.monthly.toFixed(2)} | ${range(i.range)} | ${i.type.split(":").pop()} \`${i.name}\` | ${i.basis.replace(/\|/g, "\\|")}${i.asOf ? ` (${i.asOf}; ${(i.source ?? []).map((x) => x.split(":")[0]).join(", ")})` : ""} |`);
-        console.log(`| 0.00 | | ${estimate.items.length - lines.length} more resources | free (VPC, subnets, routes, gateways without hourly charge, IAM, security groups, NSGs, VPN sites, free-tier Lambda, EventBridge, SNS) |`);
+        console.log(`| 0.00 | | ${estimate.items.length - lines.length} more resources | free (VPC, subnets, routes, gateways without hourly charge, IAM, security groups, NSGs, VPN sites, free-tier Lambda, EventBridge, SNS, S3 bucket settings, the trail's free first copy, budgets, the activity-log setting) |`);
 
         const server = run.config.server;
         if (server) {

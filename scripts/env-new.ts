@@ -14,6 +14,7 @@ import * as os from "os";
 import * as path from "path";
 import * as YAML from "yaml";
 import { estimateMonthlyCost } from "../components/cost";
+import { POLICY_CONFIG_ENV } from "../stacks/config/cost-cap";
 import { namespaceConfig, Profile, resolveConfig } from "../stacks/config/resolve";
 import { discoverEnvironments, policyConfigFileOf, REPO_ROOT, stackFileOf } from "../stacks/environments";
 import { allocateAddresses, capWithHeadroom, newPolicyConfig, newStackFile, NewEnvironmentOptions, rangesOf } from "../stacks/new-environment";
@@ -69,17 +70,30 @@ export async function createEnvironment(options: NewEnvironmentOptions, root: st
     const addresses = allocateAddresses(existing.flatMap((e) => rangesOf(e.raw)));
     const template = policyTemplate(options.profile, existing, root);
 
-    // Plan the new stack once to set its cap from its own estimate.
+    // Plan the new stack once to set its cap from its own estimate. The program's budgets read the
+    // cap from the policy config, so a provisional one (the template's) is written first.
     const draft = newStackFile(options, addresses);
-    const planned = await runPlan(options.name, readStackFileText(draft));
-    if (!planned.ok) throw new EnvNewError(`the new stack does not validate:\n${planned.problems.join("\n")}`);
+    fs.mkdirSync(path.dirname(policyFile), { recursive: true });
+    fs.writeFileSync(policyFile, policyConfigText(template));
+    const previous = process.env[POLICY_CONFIG_ENV];
+    process.env[POLICY_CONFIG_ENV] = policyFile;
+    let planned;
+    try {
+        planned = await runPlan(options.name, readStackFileText(draft));
+    } finally {
+        if (previous === undefined) delete process.env[POLICY_CONFIG_ENV];
+        else process.env[POLICY_CONFIG_ENV] = previous;
+    }
+    if (!planned.ok) {
+        fs.rmSync(policyFile);
+        throw new EnvNewError(`the new stack does not validate:\n${planned.problems.join("\n")}`);
+    }
     const estimate = estimateMonthlyCost(planned.run.resources, { awsRegion: options.region, azureLocation: options.location });
     const monthly = estimate.monthly;
     // Lines the catalogue cannot price in this region make the estimate low: keep at least the template's cap.
     const templateCap = (template["cost-monthly-cap"] as { monthlyCapUsd?: number } | undefined)?.monthlyCapUsd ?? 0;
     const cap = Math.max(capWithHeadroom(monthly), estimate.unpriced > 0 ? templateCap : 0);
 
-    fs.mkdirSync(path.dirname(policyFile), { recursive: true });
     fs.writeFileSync(stackFile, draft);
     fs.writeFileSync(policyFile, policyConfigText(newPolicyConfig(template, cap)));
     return { stackFile, policyFile, monthly, unpriced: estimate.unpriced, cap };

@@ -19,6 +19,7 @@ import { deriveTunnelKey } from "../components/aws/vpn-tunnel-keys";
 import { CrossCloudSite } from "../components/azure/cross-cloud-site";
 import { WanHub } from "../components/azure/wan-hub";
 import { crossCloudTunnelKeySeed, vpnPreSharedKeys } from "./config/index";
+import { BaselineResources, buildBaseline } from "./baseline";
 
 /** Why the hub-attached spoke is IPv4-only; recorded as a tag the IPv6 policy verifies. */
 export const SPOKE_IPV4_ONLY_REASON =
@@ -32,6 +33,7 @@ export interface LandingZone {
     spoke?: DualStackVnet;
     server?: MultiAzServer;
     wan?: WanResources;
+    baseline: BaselineResources;
     outputs: Record<string, unknown>;
 }
 
@@ -89,6 +91,8 @@ export function buildLandingZone(config: LandingZoneConfig, plan: AddressPlan, w
               vpcId: vpc.vpcId,
               subnets: config.aws.availabilityZones.map((az) => ({ availabilityZone: az, subnetId: vpc.subnetIds[serverConfig.subnetTier][az] })),
               tags,
+              // HTTPS whenever the tier has a DNS name to certify.
+              ...(serverConfig.dns ? { tls: { email: config.baseline.alertEmail, acmeDirectory: config.baseline.tls.acmeDirectory } } : {}),
           }, { providers: { aws: awsProvider } })
         : undefined;
     const wan = buildWan(config, plan, { awsProvider, azureProvider, vpc, vnet, spoke }, wanSecrets);
@@ -123,6 +127,7 @@ export function buildLandingZone(config: LandingZoneConfig, plan: AddressPlan, w
             market: serverConfig.market,
             elasticIp: server.elasticIp ?? null,
             dnsNames: server.dnsNames,
+            tls: server.tls,
             dataVolumeTags: server.dataVolumeTags,
             snapshotSchedule: server.snapshotSchedule.description,
             recovery: {
@@ -138,7 +143,14 @@ export function buildLandingZone(config: LandingZoneConfig, plan: AddressPlan, w
         };
     }
     Object.assign(outputs, wan?.outputs);
-    return { awsProvider, azureProvider, vpc, vnet, spoke, server, wan, outputs };
+    const baseline = buildBaseline(config, { awsProvider, azureProvider, vpc, vnet, spoke, wan }, tags);
+    outputs.baseline = baseline.outputs;
+    // Each router sheet names the alerts that fire when its site's link goes down.
+    if (wan) {
+        const sheets = wan.outputs.branchRouterSheets as Record<string, object>;
+        outputs.branchRouterSheets = Object.fromEntries(Object.entries(sheets).map(([site, sheet]) => [site, { ...sheet, alerts: baseline.siteAlerts[site] ?? [] }]));
+    }
+    return { awsProvider, azureProvider, vpc, vnet, spoke, server, wan, baseline, outputs };
 }
 
 /** Secrets the WAN needs; read from the stack config unless given (tests pass their own). */

@@ -14,7 +14,7 @@ import * as path from "path";
 import { estimateMonthlyCost } from "../components/cost";
 import { hasMandatory, loadPolicyConfig, PolicyConfigError, runPoliciesOffline } from "../policy/offline";
 import { ipv6Readiness } from "../policy/ipv6-readiness";
-import { costCapFromFile, CostCapError, LEGACY_STACK_CAP_KEY, policyConfigPath, shownPath, stackCapDisagreement } from "./config/cost-cap";
+import { costCapFromFile, CostCapError, LEGACY_STACK_CAP_KEY, POLICY_CONFIG_ENV, policyConfigPath, shownPath, stackCapDisagreement } from "./config/cost-cap";
 import { costShares, overCapAdvice } from "./plan/cost-advice";
 import { parsePlanArgs, PlanOptions, planUsage, UsageError } from "./plan/flags";
 import { reachability } from "./plan/reachability";
@@ -68,7 +68,16 @@ export async function main(argv: string[]): Promise<number> {
         process.stderr.write(`${disagreement}\n`);
         return 2;
     }
-    const result = await runPlan(options.stack, stackConfig);
+    // The program's cloud budgets take the same file's cap (restored after: tests run many plans in one process).
+    const previous = process.env[POLICY_CONFIG_ENV];
+    process.env[POLICY_CONFIG_ENV] = cap.file;
+    let result;
+    try {
+        result = await runPlan(options.stack, stackConfig);
+    } finally {
+        if (previous === undefined) delete process.env[POLICY_CONFIG_ENV];
+        else process.env[POLICY_CONFIG_ENV] = previous;
+    }
     if (!result.ok) {
         process.stderr.write(result.problems.map((p) => `${p}\n`).join(""));
         return 2;

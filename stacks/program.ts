@@ -7,7 +7,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { planAddresses } from "../components/addressing";
 import { ConfigError, addressingInputOf, loadConfig } from "./config";
-import { CostCapError, costCapOf, stackCapDisagreement } from "./config/cost-cap";
+import { CostCapError, POLICY_CONFIG_ENV, costCapFromFile, policyConfigPath, stackCapDisagreement } from "./config/cost-cap";
 import { buildLandingZone } from "./landing-zone";
 
 export function landingZoneProgram(): Record<string, unknown> {
@@ -19,17 +19,20 @@ export function landingZoneProgram(): Record<string, unknown> {
         if (err instanceof ConfigError) throw new pulumi.RunError(err.message);
         throw err;
     }
-    // A stack that still sets the old second cap must agree with the policy file (the one source).
+    // The one cap (the policy config the pack enforces): the cloud budgets take it. A stack that
+    // still sets the old second cap must agree with it.
+    const stack = pulumi.getStack();
+    let cap;
+    try {
+        cap = costCapFromFile(process.env[POLICY_CONFIG_ENV] ?? policyConfigPath(stack), stack);
+    } catch (err) {
+        if (err instanceof CostCapError) throw new pulumi.RunError(err.message);
+        throw err;
+    }
     if (config.monthlyCostCapUsd !== undefined) {
-        const stack = pulumi.getStack();
-        try {
-            const line = stackCapDisagreement(config.monthlyCostCapUsd, costCapOf(stack), `Pulumi.${stack}.yaml`);
-            if (line) throw new pulumi.RunError(line);
-        } catch (err) {
-            if (err instanceof CostCapError) throw new pulumi.RunError(err.message);
-            throw err;
-        }
+        const line = stackCapDisagreement(config.monthlyCostCapUsd, cap, `Pulumi.${stack}.yaml`);
+        if (line) throw new pulumi.RunError(line);
     }
     const plan = planAddresses(addressingInputOf(config));
-    return buildLandingZone(config, plan).outputs;
+    return buildLandingZone({ ...config, monthlyCostCapUsd: cap.monthlyCapUsd }, plan).outputs;
 }

@@ -34,6 +34,7 @@ import { al2023ImageId, instanceArchitecture } from "./server-instance-types";
 import { RecoveryEstimate, estimateRecovery } from "./server-recovery";
 import { ServerSettings } from "./server-settings";
 import { serverUserData } from "./server-user-data";
+import { AcmeDirectory, acmeDnsPolicyStatements, serverTlsUserData, tlsSummary } from "./server-tls";
 
 /** Allowance on top of the launch hook's heartbeat for an instance to launch and boot, for the first create's capacity wait. */
 export const FIRST_LAUNCH_BOOT_SECONDS = 300;
@@ -56,6 +57,11 @@ export interface MultiAzServerArgs extends ServerSettings {
     tags?: Record<string, string>;
     /** The handler's Lambda runtime. Default nodejs22.x. */
     lambdaRuntime?: "nodejs20.x" | "nodejs22.x";
+    /**
+     * HTTPS with a Let's Encrypt certificate by DNS-01 (./server-tls.ts); only
+     * with `dns` (the certificate's name and zone). Default: none, HTTP only.
+     */
+    tls?: { email: string; acmeDirectory?: AcmeDirectory };
 }
 
 export class MultiAzServer extends pulumi.ComponentResource {
@@ -75,10 +81,13 @@ export class MultiAzServer extends pulumi.ComponentResource {
     readonly alertTopicArn: pulumi.Output<string>;
     /** Size of the handler bundle deployed as the Lambda's index.js. */
     readonly handlerBundleBytes: number;
+    /** HTTPS or HTTP only, in one line. */
+    readonly tls: string;
 
     constructor(name: string, args: MultiAzServerArgs, opts?: pulumi.ComponentResourceOptions) {
         super("landing-zone:aws:MultiAzServer", name, {}, opts);
         checkArgs(name, args);
+        if (args.tls && !args.dns) throw new Error(`MultiAzServer ${name}: tls needs dns (the certificate's name and the zone for the DNS-01 challenge)`);
         const parent = { parent: this };
         const tier = args.tierName;
         const tierTags = { [TAG.tier]: tier };
@@ -237,6 +246,15 @@ export class MultiAzServer extends pulumi.ComponentResource {
                 JSON.stringify(serverInstancePolicy({ partition, region, accountId, tierName: tier }))),
         }, parent);
         const profile = new iam.InstanceProfile(`${name}-instance`, { role: instanceRole.name, tags: tags("instance") }, { parent: this, dependsOn: [instancePolicy] });
+        const tls = args.tls && args.dns
+            ? { domain: args.dns.recordName, hostedZoneId: args.dns.hostedZoneId, email: args.tls.email, mountPoint: args.dataVolume.mountPoint, ...(args.app.systemdUnit !== undefined ? { systemdUnit: args.app.systemdUnit } : {}), ...(args.tls.acmeDirectory ? { acmeDirectory: args.tls.acmeDirectory } : {}) }
+            : undefined;
+        if (tls) {
+            new iam.RolePolicy(`${name}-instance-acme`, {
+                role: instanceRole.name,
+                policy: partition.apply((partition) => JSON.stringify({ Version: "2012-10-17", Statement: acmeDnsPolicyStatements({ partition, hostedZoneId: tls.hostedZoneId, domain: tls.domain }) })),
+            }, parent);
+        }
 
         const userData = serverUserData({
             tierName: tier,
@@ -246,6 +264,7 @@ export class MultiAzServer extends pulumi.ComponentResource {
             ...(args.app.systemdUnit !== undefined ? { systemdUnit: args.app.systemdUnit } : {}),
             packages: args.app.packages,
             waitSeconds: heartbeat,
+            ...(tls ? { afterMount: serverTlsUserData(tls) } : {}),
         });
         const launchTemplate = new ec2.LaunchTemplate(`${name}-lt`, {
             description: `${tier} server (Amazon Linux 2023 ${args.architecture})`,
@@ -429,6 +448,7 @@ export class MultiAzServer extends pulumi.ComponentResource {
         this.groupName = group.name;
         this.elasticIp = eip?.publicIp;
         this.dnsNames = args.dns ? [args.dns.recordName] : [];
+        this.tls = tlsSummary(tls);
         this.dataVolumeTags = { [TAG.tier]: tier, [TAG.role]: ROLE_DATA };
         this.snapshotSchedule = { intervalHours, retainCount, startTime, description: `every ${intervalHours} h from ${startTime} UTC, keep ${retainCount}` };
         this.securityGroupId = sg.id;
@@ -439,6 +459,7 @@ export class MultiAzServer extends pulumi.ComponentResource {
             groupName: this.groupName,
             elasticIp: this.elasticIp,
             dnsNames: this.dnsNames,
+            tls: this.tls,
             dataVolumeTags: this.dataVolumeTags,
             snapshotSchedule: this.snapshotSchedule,
             recovery: this.recovery,

@@ -36,6 +36,8 @@ export interface UserDataOptions {
     packages: readonly string[];
     /** Give up (exit non-zero) after this long without the volume; the lifecycle hook will have abandoned the launch by then. */
     waitSeconds: number;
+    /** Lines run once the data volume is mounted, before the app starts (the TLS fragment of server-tls.ts). Default none. */
+    afterMount?: readonly string[];
 }
 
 export { shellQuote };
@@ -105,6 +107,7 @@ export function serverUserData(o: UserDataOptions): string {
         "mountpoint -q \"$MOUNT_POINT\" || mount \"$MOUNT_POINT\"",
         `${grow} || echo "filesystem not grown"`,
         "",
+        ...(o.afterMount ?? []),
         "if [ -n \"$UNIT\" ]; then",
         "  mkdir -p \"/etc/systemd/system/$UNIT.d\"",
         "  printf '[Unit]\\nRequiresMountsFor=%s\\n' \"$MOUNT_POINT\" > \"/etc/systemd/system/$UNIT.d/landing-zone-data.conf\"",

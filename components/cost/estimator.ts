@@ -121,7 +121,9 @@ export function estimateMonthlyCost(resources: ReadonlyArray<ResourceLike>, opti
             continue;
         }
         const awsRegion = str(resource.inputs.region) ?? options.awsRegion;
-        const azureLocation = normaliseLocation(str(resource.inputs.location) ?? options.azureLocation);
+        // "global" resources (action groups, metric alerts) are billed at the stack's region's rates.
+        const location = str(resource.inputs.location);
+        const azureLocation = normaliseLocation(location && location !== "global" ? location : options.azureLocation);
         const derivedNotes = new Set<string>();
         const used: PriceLine[] = [];
         const regionOf = (cloud: Cloud) => (cloud === "aws" ? awsRegion : azureLocation);
@@ -584,6 +586,113 @@ const hubConnection: Rule = (ctx) => {
     return { monthly: 0, basis: `no hourly charge; Standard hub data processing ${dp}/GB, not estimated` };
 };
 
+// ---------------------------------------------------------------- the baseline (logs, trail, budgets, alerts)
+
+/**
+ * Usage the baseline's lines assume, stated in each basis. Flow-log volume
+ * per VPC or VNet and month by traffic type (a small landing zone: one
+ * server, a few branches); what the audit trail writes; requests and
+ * e-mails. Tune them here, the README's cost tables are regenerated from them.
+ */
+export const BASELINE_ASSUMPTIONS = {
+    /** GB of AWS flow-log records delivered per VPC a month, by traffic type. */
+    awsFlowLogGbPerMonth: { REJECT: 0.5, ACCEPT: 5, ALL: 5 } as Record<string, number>,
+    /** GB of CloudTrail management-event logs (and digests) a month for a small account, every region. */
+    trailGbPerMonth: 0.25,
+    /** PUT requests into the log archive a month (trail files and digests in every region, hourly flow-log objects). */
+    archivePutsPerMonth: 25000,
+    /** GB of VNet flow logs collected per VNet a month. */
+    azureFlowLogGbPerMonth: 0.5,
+    /** GB the Azure log storage account holds at steady state (flow logs and activity log within their retention). */
+    azureLogStorageGb: 5,
+    /** Alert e-mails an action group sends a month. */
+    alertEmailsPerMonth: 20,
+};
+
+const DAYS_PER_MONTH = 30.4;
+
+const awsFlowLog: Rule = (ctx) => {
+    const i = ctx.resource.inputs;
+    const type = str(i.trafficType) ?? "ALL";
+    const gb = BASELINE_ASSUMPTIONS.awsFlowLogGbPerMonth[type];
+    if (gb === undefined) throw new Unpriced(`traffic type ${type} not understood`);
+    if ((str(i.logDestinationType) ?? "cloud-watch-logs") !== "s3") throw new Unpriced("flow logs to CloudWatch Logs have no catalogue price; deliver to S3");
+    const p = ctx.price("aws", "vpc.flow-logs.s3").price;
+    return { monthly: gb * p, basis: `usage: assumes ${gb} GB/month of ${type} records delivered to S3 × ${usd(p)}/GB (vended logs; Parquet conversion unpriced); stored in the log archive` };
+};
+
+/** The log archive's storage and requests, priced on its lifecycle configuration (which fixes how long logs stay). */
+const archiveLifecycle: Rule = (ctx) => {
+    const rules = list(ctx.resource.inputs.rules).map(record);
+    const expire = Math.max(0, ...rules.map((r) => num(record(r.expiration).days) ?? 0));
+    if (expire === 0) throw new Unpriced("no expiration: stored volume grows without bound");
+    const flowGb = ctx.all
+        .filter((r) => r.type === "aws:ec2/flowLog:FlowLog" && str(r.inputs.logDestinationType) === "s3")
+        .reduce((sum, r) => sum + (BASELINE_ASSUMPTIONS.awsFlowLogGbPerMonth[str(r.inputs.trafficType) ?? "ALL"] ?? 0), 0);
+    const trailGb = ctx.all.some((r) => r.type === "aws:cloudtrail/trail:Trail") ? BASELINE_ASSUMPTIONS.trailGbPerMonth : 0;
+    const written = trailGb + flowGb;
+    const stored = written * (expire / DAYS_PER_MONTH);
+    const standard = ctx.price("aws", "s3.standard").price;
+    const put = ctx.price("aws", "s3.put").price;
+    const puts = BASELINE_ASSUMPTIONS.archivePutsPerMonth;
+    return {
+        monthly: stored * standard + (puts / 1000) * put,
+        basis: `usage: assumes ${fmt(written)} GB/month written (trail ${trailGb} GB + flow logs ${fmt(flowGb)} GB), kept ${expire} days = ${fmt(Number(stored.toFixed(2)))} GB at steady state × ${usd(standard)}/GB-month (priced as S3 Standard throughout: an upper bound, S3 does not move objects under 128 KB, most trail files) + ${puts} PUTs × ${usd(put)}/1,000`,
+    };
+};
+
+const cloudTrail: Rule = (ctx) => {
+    const i = ctx.resource.inputs;
+    const selectors = list(i.eventSelectors).map(record);
+    const dataEvents = list(i.advancedEventSelectors).length > 0 || selectors.some((sel) => list(sel.dataResources).length > 0);
+    const first = ctx.price("aws", "cloudtrail.management-events.first-copy");
+    const data = ctx.price("aws", "cloudtrail.data-events").price;
+    return {
+        monthly: first.price,
+        basis: `no charge: the first copy of management events per region (${first.source.join(", ")}); log files billed on the archive's lines${dataEvents ? `; data events ${usd(data)}/100,000, not estimated` : ""}`,
+    };
+};
+
+const catalogueZero = (cloud: Cloud, id: string, what: string): Rule => (ctx) => {
+    const line = ctx.price(cloud, id);
+    return { monthly: line.price, basis: `${line.price === 0 ? "no charge" : usd(line.price)}: ${what} (${line.source.join(", ")})` };
+};
+
+const azureFlowLog: Rule = (ctx) => {
+    const gb = BASELINE_ASSUMPTIONS.azureFlowLogGbPerMonth;
+    const vnets = ctx.all.filter((r) => r.type === "azure-native:network:FlowLog").length;
+    const p = ctx.price("azure", "network-watcher.vnet-flow-logs").price;
+    const total = gb * vnets;
+    const billable = Math.max(0, total - 5);
+    return {
+        monthly: vnets > 0 ? (billable * p) / vnets : 0,
+        basis: `usage: assumes ${gb} GB/month collected per VNet (${fmt(total)} GB for ${vnets} VNet flow logs); the first 5 GB a month per subscription are free, then ${usd(p)}/GB`,
+    };
+};
+
+const azureLogStorage: Rule = (ctx) => {
+    const gb = BASELINE_ASSUMPTIONS.azureLogStorageGb;
+    const here = ctx.has("azure", "storage.blob.hot-lrs") ? usd(ctx.price("azure", "storage.blob.hot-lrs").price) : undefined;
+    return {
+        monthly: 0,
+        basis: `usage, not estimated: no ${ctx.azureLocation} Blob price in the catalogue${here ? ` (${here}/GB-month)` : ""}; assumes ${gb} GB held, about $0.10/month at the westus Hot LRS figure of $0.0208/GB-month, shown for scale only`,
+    };
+};
+
+const metricAlertAzure: Rule = (ctx) => {
+    const criteria = list(record(ctx.resource.inputs.criteria).allOf).map(record);
+    const series = criteria.reduce((n, c) => n * Math.max(1, ...list(c.dimensions).map((d) => list(record(d).values).length)), 1) * Math.max(1, criteria.length);
+    const p = ctx.price("azure", "monitor.metric-alert").price;
+    return { monthly: series * p, basis: `${series} monitored time series × ${usd(p)}/month` };
+};
+
+const actionGroup: Rule = (ctx) => {
+    const n = BASELINE_ASSUMPTIONS.alertEmailsPerMonth;
+    const p = ctx.price("azure", "monitor.action-group.email").price;
+    const emails = list(ctx.resource.inputs.emailReceivers).length;
+    return { monthly: n * emails * p, basis: `usage: assumes ${n} alert e-mails a month to ${emails} receiver(s) × ${usd(p)} each` };
+};
+
 // ---------------------------------------------------------------- the table
 
 const free = (why: string): Rule => () => ({ monthly: 0, basis: `no charge: ${why}` });
@@ -648,6 +757,23 @@ const RULES: Record<string, Rule> = {
     "aws:iam/rolePolicy:RolePolicy": free(IAM),
     "aws:iam/rolePolicyAttachment:RolePolicyAttachment": free(IAM),
     "aws:iam/instanceProfile:InstanceProfile": free(IAM),
+    "aws:ec2/flowLog:FlowLog": awsFlowLog,
+    "aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration": archiveLifecycle,
+    "aws:s3/bucket:Bucket": usageOnly("storage and requests (a log archive's are estimated on its lifecycle configuration line)"),
+    "aws:s3/bucketPolicy:BucketPolicy": free("bucket configuration"),
+    "aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock": free("bucket configuration"),
+    "aws:s3/bucketOwnershipControls:BucketOwnershipControls": free("bucket configuration"),
+    "aws:s3/bucketVersioning:BucketVersioning": free("bucket configuration; noncurrent versions are stored at the class rate"),
+    "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration": free("bucket configuration (SSE-S3 has no charge)"),
+    "aws:cloudtrail/trail:Trail": cloudTrail,
+    "aws:budgets/budget:Budget": catalogueZero("aws", "budgets.budget", "an AWS Budgets cost budget, e-mail alerts included"),
+    "azure-native:network:FlowLog": azureFlowLog,
+    "azure-native:storage:StorageAccount": azureLogStorage,
+    "azure-native:storage:ManagementPolicy": free("a storage lifecycle policy"),
+    "azure-native:monitor:SubscriptionDiagnosticSetting": catalogueZero("azure", "monitor.activity-log-export", "the activity log's diagnostic setting; the storage account bills what it stores"),
+    "azure-native:monitor:MetricAlert": metricAlertAzure,
+    "azure-native:monitor:ActionGroup": actionGroup,
+    "azure-native:consumption:Budget": catalogueZero("azure", "consumption.budget", "a Cost Management budget and its alerts"),
     "azure-native:network:VirtualWan": virtualWan,
     "azure-native:network:VirtualHub": virtualHub,
     "azure-native:network:VpnGateway": vpnGateway,

@@ -29,6 +29,13 @@ export const COST_CAP_SETTING = "monthlyCapUsd";
 /** The stack config key that used to carry a second copy of the cap; accepted only when it agrees. */
 export const LEGACY_STACK_CAP_KEY = "landing-zone:monthlyCostCapUsd";
 
+/**
+ * Environment variable naming the policy config file the program takes the
+ * cap from (the offline plan's --policy-config sets it); default
+ * policy/config/<stack>.json.
+ */
+export const POLICY_CONFIG_ENV = "LANDING_ZONE_POLICY_CONFIG";
+
 /** The repository's policy config directory (policy/config). */
 export const DEFAULT_POLICY_CONFIG_DIR = path.join(__dirname, "..", "..", "policy", "config");
 

@@ -11,6 +11,7 @@ import { Architecture, instanceArchitecture } from "../../components/aws/server-
 import { DlmIntervalHours, ServerSettings } from "../../components/aws/server-settings";
 import { inTunnelRange, planCrossCloudTunnels } from "../../components/addressing/tunnels";
 import { AWS_PHASE2_LIFETIME } from "../../components/azure/vpn-ipsec";
+import { BaselineConfig, resolveBaseline } from "./baseline";
 
 export const NAMESPACE = "landing-zone";
 
@@ -34,6 +35,8 @@ export interface LandingZoneConfig {
     sitesWithPreSharedKey: string[];
     /** The multi-AZ server tier, every default applied; absent when not configured. */
     server?: ServerConfig;
+    /** The landing-zone baseline (log archive, trail, flow logs, budgets, link alerts), every default applied. */
+    baseline: BaselineConfig;
 }
 
 /** One line per problem: `landing-zone:<key>: <what is wrong>`. */
@@ -95,6 +98,8 @@ export function resolveConfig(raw: Record<string, unknown>): ResolveResult {
     problems.push(...validateAddressing(addressingInputOf(value)).map((p) => `${key(p.key)}: ${p.message}`));
     const server = value.server ? resolveServer(value.server, value.environment, value.aws.region, profile) : undefined;
     if (server) problems.push(...server.problems);
+    const baseline = resolveBaseline(value.baseline, profile, [value.server?.alertEmail, value.owner]);
+    problems.push(...baseline.problems);
     if (problems.length > 0) return { ok: false, problems };
 
     const config: LandingZoneConfig = {
@@ -117,6 +122,7 @@ export function resolveConfig(raw: Record<string, unknown>): ResolveResult {
         sites: value.sites,
         sitesWithPreSharedKey: keys.filter((k) => (value.vpnPreSharedKeys ?? {})[k].length > 0),
         ...(server?.config ? { server: server.config } : {}),
+        baseline: baseline.config!,
     };
     return { ok: true, config };
 }

@@ -9,6 +9,7 @@ import { z } from "zod";
 import { isPublicUnicastIpv4, parseIpv4Cidr } from "../../components/addressing";
 import { isInstanceTypeName } from "../../components/aws/server-instance-types";
 import { DLM_INTERVAL_HOURS } from "../../components/aws/server-settings";
+import { baselineSchema } from "./baseline";
 
 const name = (what: string) =>
     z.string().regex(/^[a-z][a-z0-9-]{0,39}$/, `${what} must be 1–40 lowercase letters, digits or dashes, starting with a letter`);
@@ -239,6 +240,8 @@ export const rootSchema = z.strictObject({
     sites: z.array(siteSchema).default([]),
     /** The multi-AZ server tier; absent: none. */
     server: serverSchema.optional(),
+    /** The landing-zone baseline: log archive, audit trail, flow logs, budgets, link alerts (see stacks/config/baseline.ts). */
+    baseline: baselineSchema.prefault({}),
     /** Pre-shared keys per site name; a secret (`pulumi config set --secret --path 'vpnPreSharedKeys.<site>'`). */
     vpnPreSharedKeys: z.record(z.string(), z.string()).optional(),
     /** Seed the AWS↔Azure tunnel keys are derived from; a secret (`pulumi config set --secret crossCloudTunnelKeySeed`). Needed when the cross-cloud link is on. */

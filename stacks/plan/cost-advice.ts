@@ -69,7 +69,14 @@ function withoutSpoke(resources: Resources, config: LandingZoneConfig): Resource
     return withoutSubtrees(resources, (r) => isSpoke(r) || r.type === "azure-native:network:HubVirtualNetworkConnection");
 }
 
-const CROSS_CLOUD = ["landing-zone:aws:CrossCloudVpn", "landing-zone:azure:CrossCloudSite"];
+/** The link's own components: the AWS VPN, the Azure site, and the baseline's alarms on its tunnels. */
+const CROSS_CLOUD = ["landing-zone:aws:CrossCloudVpn", "landing-zone:azure:CrossCloudSite", "landing-zone:aws:TunnelAlarms"];
+
+/** The baseline's Azure alerts on the link (stacks/baseline.ts labels its connection "aws" and its BGP peers "aws-<tunnel>"). */
+function withoutLinkAlerts(resources: Resources, config: LandingZoneConfig): Resources {
+    const prefix = `${config.environment}-wan-`;
+    return resources.filter((r) => !(r.type === "azure-native:monitor:MetricAlert" && (r.name === `${prefix}tunnel-down-aws` || r.name.startsWith(`${prefix}bgp-down-aws-`))));
+}
 
 /** The levers a stack's config offers; each only when it is not already pulled. */
 export function leversOf(config: LandingZoneConfig): Lever[] {
@@ -78,7 +85,7 @@ export function leversOf(config: LandingZoneConfig): Lever[] {
     const server = config.server;
     add(config.wan?.crossCloudLink === true, {
         key: "wan.crossCloudLink", change: "turn the cross-cloud link off", tradeOff: "branches and the spoke no longer reach the AWS VPC privately",
-        edit: (rs) => ({ resources: withoutComponents(rs, CROSS_CLOUD) }),
+        edit: (rs) => ({ resources: withoutLinkAlerts(withoutComponents(rs, CROSS_CLOUD), config) }),
     });
     // A Basic hub is site-to-site VPN only: it cannot attach the spoke VNet, so the spoke goes with it.
     const spoke = config.azure.spoke !== undefined;
@@ -97,7 +104,7 @@ export function leversOf(config: LandingZoneConfig): Lever[] {
     });
     add(config.wan !== undefined, {
         key: "wan", change: "drop the Virtual WAN hub (and the branch VPNs on it)", tradeOff: "branch offices reach nothing in the clouds privately; they reach the server over the internet",
-        edit: (rs) => ({ resources: withoutComponents(rs, ["landing-zone:azure:WanHub", ...CROSS_CLOUD]) }),
+        edit: (rs) => ({ resources: withoutComponents(rs, ["landing-zone:azure:WanHub", "landing-zone:azure:VpnAlerts", ...CROSS_CLOUD]) }),
     });
     add(server?.market === "on-demand", {
         key: "server.market", change: "run the server on Spot", tradeOff: "an interruption now and then (the failover handler replaces the instance in minutes)",

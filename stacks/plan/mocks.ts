@@ -114,6 +114,14 @@ export class LandingZoneMocks implements pulumi.runtime.Mocks {
                 state.name = inputs.name ?? `${name}-${hex(seed, 7)}`;
                 state.arn = `arn:aws:logs:${region}:${ACCOUNT}:log-group:${state.name}`;
                 break;
+            case "aws:s3/bucket:Bucket":
+                // Auto-named like the provider: the logical name plus a suffix; S3 ARNs carry no region or account.
+                state.bucket = inputs.bucket ?? `${name}-${hex(seed, 7)}`;
+                state.arn = `arn:aws:s3:::${state.bucket}`;
+                break;
+            case "aws:cloudtrail/trail:Trail":
+                state.arn = `arn:aws:cloudtrail:${region}:${ACCOUNT}:trail/${inputs.name ?? name}`;
+                break;
             case "aws:iam/instanceProfile:InstanceProfile":
                 state.name = inputs.name ?? `${name}-${hex(seed, 7)}`;
                 state.arn = `arn:aws:iam::${ACCOUNT}:instance-profile/${state.name}`;

@@ -3,6 +3,7 @@
  * report: resource tree, address plan tables, outputs (then cost and
  * policies, filled by their own modules).
  */
+import { renderBaseline } from "./report-baseline";
 import type { Ipv6Readiness } from "../../policy/ipv6-readiness";
 import type { CostAdvice, CostShare } from "./cost-advice";
 import { Reachability, renderReachability } from "./reachability";
@@ -137,6 +138,7 @@ export function renderReport(doc: PlanDocument, width = Infinity): string {
     lines.push("");
 
     lines.push(...renderServerTier(doc.outputs.server));
+    lines.push(...renderBaseline(doc.outputs.baseline));
     lines.push(...renderRouterSheets(doc.outputs.branchRouterSheets));
 
     const cap = doc.cost.cap;
@@ -192,6 +194,7 @@ function renderRouterSheets(sheets: unknown): string[] {
         routing: { mode: string; hubAsn?: number; siteAsn?: number; sitePeeringAddress?: string };
         ipsec: { ikeVersion: string; phase1: { encryption: string; integrity: string; dhGroup: string; lifetimeSeconds: number }; phase2: { encryption: string; integrity: string; pfsGroup: string; lifetimeSeconds: number; lifetimeKilobytes: number } };
         preSharedKey: string;
+        alerts?: string[];
     };
     const lines = ["Branch router sheets (stack output branchRouterSheets; the pre-shared key is a secret: pulumi stack output --show-secrets)"];
     for (const [site, sheet] of Object.entries(sheets as Record<string, Sheet>)) {
@@ -205,6 +208,7 @@ function renderRouterSheets(sheets: unknown): string[] {
         lines.push(`    routing: ${routing}; site ranges ${sheet.siteRanges.join(", ") || "(BGP only)"}; remote ranges ${sheet.remoteRanges.join(", ")}; branch-to-branch ${sheet.branchToBranch.split(":")[0]}`);
         lines.push(`    ${sheet.ipsec.ikeVersion} phase 1: ${phase1.encryption}, ${phase1.integrity}, ${phase1.dhGroup}, ${phase1.lifetimeSeconds} s; phase 2 (ESP): ${phase2.encryption}, integrity ${phase2.integrity}, PFS ${phase2.pfsGroup}, ${phase2.lifetimeSeconds} s / ${phase2.lifetimeKilobytes} KB`);
         lines.push(`    pre-shared key: ${sheet.preSharedKey}`);
+        if (sheet.alerts?.length) lines.push(`    alerts when the link is down: ${sheet.alerts.join(", ")}`);
     }
     lines.push("");
     return lines;
@@ -215,7 +219,7 @@ function renderServerTier(server: unknown): string[] {
     if (!server || typeof server !== "object") return [];
     const s = server as {
         groupName: string; subnetTier: string; availabilityZones: string[]; instanceTypes: string[]; market: string;
-        elasticIp: string | null; dnsNames: string[]; snapshotSchedule: string; recovery: { summary: string; explanation?: string[] };
+        elasticIp: string | null; dnsNames: string[]; snapshotSchedule: string; recovery: { summary: string; explanation?: string[] }; tls?: string;
     };
     return [
         `Server tier ${s.groupName}: 1 instance (${s.market}: ${s.instanceTypes.join(", ")}) in the ${s.subnetTier} subnet of any of ${s.availabilityZones.join(", ")}`,
@@ -224,6 +228,7 @@ function renderServerTier(server: unknown): string[] {
         `  recovery: ${s.recovery.summary}`,
         // What the restore window means: when an older snapshot is restored and what that loses.
         ...(s.recovery.explanation ?? []).map((line) => `    ${line}`),
+        ...(s.tls ? [`  ${s.tls}`] : []),
         "",
     ];
 }

@@ -17,14 +17,16 @@ export function reportWidth(explicit: number | undefined, stream: { isTTY?: bool
 /**
  * Breaks `text` into lines of at most `width` characters at spaces; every
  * line after the first starts with `indent` spaces. A word longer than the
- * room is put on its own line whole (URNs and ids are not cut).
+ * room is put on its own line whole (URNs and ids are not cut). `breaks`
+ * says where a line may break: by default single spaces, so a table's
+ * padding stays inside its cells.
  */
-export function wrapText(text: string, width: number, indent: number): string[] {
+export function wrapText(text: string, width: number, indent: number, breaks: RegExp = /(?<=\S) (?=\S)/): string[] {
     if (text.length <= width) return [text];
     const lead = " ".repeat(indent);
     const out: string[] = [];
     let line = "";
-    for (const word of text.split(/(?<=\S) (?=\S)/)) {
+    for (const word of text.split(breaks)) {
         const candidate = line ? `${line} ${word}` : word;
         if (candidate.length <= width || !line) line = candidate;
         else {
@@ -39,5 +41,6 @@ export function wrapText(text: string, width: number, indent: number): string[] 
 /** Wraps one report line, continuing under its own indentation plus `extra` columns. */
 export function wrapLine(line: string, width: number, extra = 4): string[] {
     const own = line.length - line.trimStart().length;
-    return wrapText(line, width, Math.min(own + extra, Math.floor(width / 2)));
+    // Any run of spaces may break a free line (a tree line's "name  (type)"); tables wrap their own last column.
+    return wrapText(line, width, Math.min(own + extra, Math.floor(width / 2)), /(?<=\S) +(?=\S)/);
 }

@@ -277,6 +277,8 @@ describe("cost estimator", () => {
                 "aws:alb/loadBalancer:LoadBalancer": [r("aws:alb/loadBalancer:LoadBalancer", "alb", { internal: true })],
                 "azure-native:network:PublicIPAddress": [r("azure-native:network:PublicIPAddress", "ip", { sku: { name: "Standard" } })],
                 "azure-native:compute:VirtualMachine": [r("azure-native:compute:VirtualMachine", "vm", { hardwareProfile: { vmSize: "Standard_B1s" } })],
+                "aws:ec2/flowLog:FlowLog": [r("aws:ec2/flowLog:FlowLog", "fl", { logDestinationType: "s3", trafficType: "ALL" })],
+                "aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration": [r("aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration", "lc", { rules: [{ expiration: { days: 365 } }] })],
             };
             for (const type of PRICED_TYPES) {
                 const resources = samples[type] ?? [r(type, "x")];

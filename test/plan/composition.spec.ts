@@ -20,7 +20,9 @@ describe("landing-zone composition", function () {
         assert.equal(azureProviders[0].inputs.location, "australiaeast");
 
         // Azure Native has no provider-level default tags: every taggable resource carries them itself.
-        const azureTagged = resources.filter((r) => r.type.startsWith("azure-native:") && r.type !== "azure-native:network:Subnet" && !/Connection$/.test(r.type));
+        // Types whose API has no tags: subnets, connections, the subscription's diagnostic setting, a storage lifecycle policy, a budget.
+        const untaggable = new Set(["azure-native:network:Subnet", "azure-native:monitor:SubscriptionDiagnosticSetting", "azure-native:storage:ManagementPolicy", "azure-native:consumption:Budget"]);
+        const azureTagged = resources.filter((r) => r.type.startsWith("azure-native:") && !untaggable.has(r.type) && !/Connection$/.test(r.type));
         assert.ok(azureTagged.length > 5);
         for (const r of azureTagged) {
             const tags = r.inputs.tags as Record<string, string> | undefined;

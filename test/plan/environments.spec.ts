@@ -9,6 +9,7 @@ import * as path from "path";
 import { hasMandatory, loadPolicyConfig, runPoliciesOffline } from "../../policy/offline";
 import { createEnvironment, EnvNewError, parseEnvNewArgs } from "../../scripts/env-new";
 import { environmentsMatrix } from "../../scripts/environments-matrix";
+import { POLICY_CONFIG_ENV } from "../../stacks/config/cost-cap";
 import { namespaceConfig } from "../../stacks/config/resolve";
 import { discoverEnvironments, policyConfigFileOf, REPO_ROOT } from "../../stacks/environments";
 import { allocateAddresses, rangesOf } from "../../stacks/new-environment";
@@ -54,7 +55,9 @@ describe("environments", function () {
         assert.deepEqual(discoverEnvironments(root), [...discoverEnvironments(), name].sort());
 
         const stack = readStackFile(created.stackFile, undefined);
-        const result = await runPlan(name, stack);
+        // The program's budgets read the cap from the new policy config, as `npm run plan` points them at it.
+        process.env[POLICY_CONFIG_ENV] = created.policyFile;
+        const result = await runPlan(name, stack).finally(() => { delete process.env[POLICY_CONFIG_ENV]; });
         assert.ok(result.ok, result.ok ? "" : result.problems.join("\n"));
         const policies = await runPoliciesOffline(result.run.resources, { config: loadPolicyConfig(name, undefined, path.join(root, "policy", "config")) });
         assert.equal(hasMandatory(policies), false, policies.violations.map((v) => v.message).join("\n"));

@@ -46,7 +46,7 @@ describe("policy: cost", () => {
         it("passes under the cap, pricing only real resources in the provider's region", async () => {
             const estimator = fakeEstimator({ "aws:ec2/natGateway:NatGateway": 33, "aws:ec2/eip:Eip": 3.65, "aws:cloudwatch/metricAlarm:MetricAlarm": 0.1 });
             useCostEstimator(estimator);
-            const result = await check(monthlyCostCap, await stack(), dev("cost-monthly-cap", { monthlyCapUsd: 100 }));
+            const result = await check(monthlyCostCap, await stack(), dev("cost-monthly-cap", { monthlyCapUsd: 100, requireCloudBudgets: false }));
             assert.deepEqual(result.violations, []);
             assert.equal(estimator.calls[0].awsRegion, "ap-southeast-2");
             assert.ok(estimator.calls[0].resources.every((r) => !r.type.startsWith("pulumi:")), "providers are not priced");
@@ -54,7 +54,7 @@ describe("policy: cost", () => {
 
         it("fails above the cap and names the top cost lines, largest first", async () => {
             useCostEstimator(fakeEstimator({ "aws:ec2/natGateway:NatGateway": 33, "aws:ec2/eip:Eip": 3.65, "aws:cloudwatch/metricAlarm:MetricAlarm": 0.1 }));
-            const result = await check(monthlyCostCap, await stack(), dev("cost-monthly-cap", { monthlyCapUsd: 20, topLines: 2 }));
+            const result = await check(monthlyCostCap, await stack(), dev("cost-monthly-cap", { monthlyCapUsd: 20, topLines: 2, requireCloudBudgets: false }));
             const [v] = mandatory(result);
             assert.match(v.message, /Estimated \$36\.75\/month is \$16\.75 over this environment's cap of \$20\.00/);
             assert.ok(v.message.indexOf("natGateway") < v.message.indexOf("eip:Eip"), "largest line first");
@@ -64,7 +64,7 @@ describe("policy: cost", () => {
 
         it("fails (mandatory) when resources have no price, naming them: unpriced means unchecked", async () => {
             useCostEstimator(fakeEstimator({ "aws:ec2/natGateway:NatGateway": 33 }));
-            const result = await check(monthlyCostCap, await stack(), dev("cost-monthly-cap", { monthlyCapUsd: 100 }));
+            const result = await check(monthlyCostCap, await stack(), dev("cost-monthly-cap", { monthlyCapUsd: 100, requireCloudBudgets: false }));
             const [v] = mandatory(result);
             assert.match(v.message, /cap of \$100\.00 cannot be proven: 2 resource\(s\) have no price.*aws:ec2\/eip:Eip "eip" \(no catalogue price\)/);
             assert.match(v.message, /metricAlarm/);
@@ -73,17 +73,17 @@ describe("policy: cost", () => {
 
         it("accepts unpriced types listed in ignoreUnpricedTypes (advisory), and only those", async () => {
             useCostEstimator(fakeEstimator({ "aws:ec2/natGateway:NatGateway": 33 }));
-            const one = await check(monthlyCostCap, await stack(), dev("cost-monthly-cap", { monthlyCapUsd: 100, ignoreUnpricedTypes: ["aws:cloudwatch/*"] }));
+            const one = await check(monthlyCostCap, await stack(), dev("cost-monthly-cap", { monthlyCapUsd: 100, requireCloudBudgets: false, ignoreUnpricedTypes: ["aws:cloudwatch/*"] }));
             assert.equal(mandatory(one).length, 1);
             assert.ok(!mandatory(one)[0].message.includes("metricAlarm"), "the ignored type is not named as unchecked");
-            const both = await check(monthlyCostCap, await stack(), dev("cost-monthly-cap", { monthlyCapUsd: 100, ignoreUnpricedTypes: ["aws:cloudwatch/*", "aws:ec2/eip:Eip"] }));
+            const both = await check(monthlyCostCap, await stack(), dev("cost-monthly-cap", { monthlyCapUsd: 100, requireCloudBudgets: false, ignoreUnpricedTypes: ["aws:cloudwatch/*", "aws:ec2/eip:Eip"] }));
             assert.equal(mandatory(both).length, 0);
             assert.match(advisory(both)[0].message, /2 resource\(s\) have no price and are accepted by ignoreUnpricedTypes/);
         });
 
         it("a price that depends on a value known only at deploy is 'cannot check yet', not a failure", async () => {
             useCostEstimator(fakeEstimator({ "aws:ec2/natGateway:NatGateway": 33, "aws:cloudwatch/metricAlarm:MetricAlarm": 0.1 }, { "aws:ec2/eip:Eip": "cannot price yet: address unknown until deploy" }));
-            const result = await check(monthlyCostCap, await stack(), dev("cost-monthly-cap", { monthlyCapUsd: 100 }));
+            const result = await check(monthlyCostCap, await stack(), dev("cost-monthly-cap", { monthlyCapUsd: 100, requireCloudBudgets: false }));
             assert.equal(mandatory(result).length, 0);
             assert.match(advisory(result)[0].message, /^cannot check yet: .*eip:Eip "eip"/);
         });
