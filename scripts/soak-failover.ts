@@ -29,6 +29,9 @@ async function main(): Promise<void> {
 }
 
 main().catch((err) => {
+    // fast-check's message has the seed and the shrunk counterexample; its cause has the broken invariant and the trace.
     console.error(err instanceof Error ? err.message : err);
+    const cause = (err as { cause?: unknown }).cause;
+    if (cause !== undefined) console.error(`caused by: ${cause instanceof Error ? cause.message : String(cause)}`);
     process.exit(1);
 });

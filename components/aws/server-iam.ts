@@ -71,7 +71,6 @@ export function failoverHandlerPolicy(p: FailoverPolicyParams): PolicyDocument {
             "ec2:DescribeAddresses",
             "ec2:DescribeInstances",
             "ec2:DescribeSnapshots",
-            "ec2:DescribeVolumeStatus",
             "ec2:DescribeVolumes",
             "autoscaling:DescribeTags",
         ], ["*"]),

@@ -5,7 +5,8 @@
 import { strict as assert } from "assert";
 import { budgetCapUsd } from "../../stacks/config/baseline";
 import { resolveConfig } from "../../stacks/config/resolve";
-import { rawConfigOf } from "../helpers/stacks";
+import { costCapOf } from "../../stacks/config/cost-cap";
+import { planOfStack, rawConfigOf } from "../helpers/stacks";
 
 function resolve(stack: "dev" | "prod", edit: (c: Record<string, any>) => void = () => {}) {
     const raw = rawConfigOf(stack);
@@ -64,9 +65,12 @@ describe("baseline config", () => {
         assert.match(r.problems[0], /^landing-zone:baseline\.flowlogs: unknown key; did you mean "flowLogs"\?/);
     });
 
-    it("the budgets read the cap the cost policy enforces", () => {
+    it("the budgets read the cap the cost policy enforces (policy/config/<stack>.json, through the program)", async () => {
         const r = resolve("prod");
         assert.ok(r.ok);
-        assert.equal(budgetCapUsd(r.config), 1200);
+        assert.equal(budgetCapUsd(r.config), undefined, "the stack file carries no second cap");
+        const run = await planOfStack("prod");
+        const budget = run.resources.find((x) => x.type === "aws:budgets/budget:Budget")!;
+        assert.equal(Number(budget.inputs.limitAmount), costCapOf("prod").monthlyCapUsd);
     });
 });

@@ -713,7 +713,8 @@ export class FakeAws {
         // Each running instance's data: its restore point is the newest completed snapshot holding a prefix of it.
         for (const v of this.volumes.values()) {
             const holder = v.attachment && this.instances.get(v.attachment.instanceId);
-            if (holder === undefined || holder.state === "terminated") continue;
+            // The live data is on an instance that may still write; a copy left attached to a dying one is a fork.
+            if (holder === undefined || !["pending", "running", "stopping", "stopped"].includes(holder.state)) continue;
             const restorePoint = completed
                 .filter((t) => isPrefix(t.history, v.history))
                 .reduce<FSnapshot | undefined>((a, x) => (a === undefined || x.startTime > a.startTime ? x : a), undefined);

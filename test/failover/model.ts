@@ -91,6 +91,7 @@ export class Simulation {
     /** Handler invocations that ran to their end, with their action tokens. */
     readonly finished: { token: string; result: HandlerResult }[] = [];
     restores = 0;
+    readonly restoreCopies = new Set<string>();
     /** The AZ and time the live copy was lost in, while the tier is being replaced. */
     lost: { az: string; at: number } | undefined;
     acceptedBy: string | undefined;
@@ -172,8 +173,7 @@ export class Simulation {
             if (action.result === "CONTINUE") {
                 this.current = i.id;
                 this.lastLaunch = { instanceId: i.id, token };
-                const branches = results.map((r) => (r === "killed" ? undefined : r.branch));
-                if (branches.includes("restore")) this.restores++;
+                this.countRestores();
                 return "ok";
             }
             await this.retire(i.id, false);
@@ -181,6 +181,19 @@ export class Simulation {
         }
         this.current = undefined;
         return "down";
+    }
+
+    /**
+     * Restores are read off the world, not the handler's answers: a run
+     * killed after it committed a restore has still decided one.
+     */
+    countRestores(): void {
+        for (const v of this.fake.volumes.values()) {
+            if (v.tags[TAG.origin] === "restore" && v.tags[TAG.state] !== "pending" && !this.restoreCopies.has(v.id)) {
+                this.restoreCopies.add(v.id);
+                this.restores++;
+            }
+        }
     }
 
     /** Auto Scaling terminates an instance: Terminating:Wait, the terminate hook, then EC2 terminates it. */

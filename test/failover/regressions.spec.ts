@@ -141,7 +141,7 @@ describe("failover regressions", () => {
             const v = live(w, A);
             const s = scheduled(w, v, 1);
             const gone = w.fake.addInstance(B, "terminated");
-            const stray = w.fake.addVolume({ az: B, createTime: w.fake.now, snapshotId: s.id, history: s.history, tags: dataTags({ [TAG.state]: "pending", [TAG.sequence]: "3", [TAG.instanceId]: gone.id }) });
+            const stray = w.fake.addVolume({ az: B, createTime: w.fake.now, snapshotId: s.id, history: s.history, tags: dataTags({ [TAG.state]: "pending", [TAG.sequence]: "3", [TAG.instanceId]: gone.id, [TAG.sourceSnapshotId]: s.id }) });
             const r = await w.launch(w.fake.addInstance(A).id);
             assert.equal(r.branch, "attach");
             assert.equal(r.volumeId, v.id);

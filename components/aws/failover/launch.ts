@@ -633,7 +633,11 @@ async function repair(ctx: Ctx, volumes: DataVolume[], self: string): Promise<vo
         if (lastAttached(v) !== "none") continue;
         const owner = v.tags[TAG.instanceId];
         const h = owner === undefined ? undefined : await describeInstance(ctx, owner);
-        if (h === undefined || h.state === "terminated" || v.state === "error") await deleteUnusedCopy(ctx, v, `its instance ${owner ?? "-"} is gone`);
+        if (!(h === undefined || h.state === "terminated" || v.state === "error")) continue;
+        // Its data must be its source snapshot's, still there (tags can read stale: never trust "pending" alone).
+        const source = v.tags[TAG.sourceSnapshotId];
+        const kept = source === undefined ? v.tags[TAG.origin] === VOLUME_ORIGIN.empty : (await describeSnapshot(ctx, source))?.state === "completed";
+        if (kept || v.state === "error") await deleteUnusedCopy(ctx, v, `its instance ${owner ?? "-"} is gone`);
     }
 }
 
