@@ -9,6 +9,12 @@
  *   npx ts-node --transpile-only scripts/refresh-prices.ts [--dry-run] [--out <file>]
  *   npx ts-node --transpile-only scripts/refresh-prices.ts --derive-only
  *
+ * The same run refreshes the catalogues in components/catalogue (AWS regions
+ * and zones, EC2 instance types, Azure locations; scripts/refresh-catalogues.ts),
+ * written next to `--out` when it is given, else in place. `--aws-api` also
+ * asks EC2 itself (DescribeAvailabilityZones, DescribeInstanceTypes) with the
+ * caller's AWS credentials.
+ *
  * Lines a source did not return keep their previous value and provenance;
  * derived lines are recomputed (components/cost/derive.ts). Nothing is
  * written unless every source answered. `--derive-only` needs no network:
@@ -18,16 +24,18 @@ import { readFileSync, writeFileSync } from "fs";
 import * as path from "path";
 import { Catalogue, PriceLine, parseCatalogue } from "../components/cost/catalogue";
 import { rederive } from "../components/cost/derive";
-import { AwsPriceRule, awsRules, extractAwsPrices, reduceOfferStream } from "../components/cost/sources/aws-offer";
+import { AwsPriceRule, AwsProduct, awsRules, extractAwsPrices, reduceOfferStream } from "../components/cost/sources/aws-offer";
 import { AzureRetailItem, AzureRetailPage, azureQueryUrl, azureRules, extractAzurePrice } from "../components/cost/sources/azure-retail";
 import { mergeRefreshed } from "../components/cost/sources/merge";
 import { SPOT_ADVISOR_URL, SpotAdvisorData, extractSpotDiscount } from "../components/cost/sources/spot-advisor";
+import { OfferCatalogueCollector } from "../components/catalogue/sources/aws-offer-catalogue";
+import { CATALOGUE_DIR, fetchAwsApiFacts, readCatalogues, refreshCatalogues, writeCatalogues } from "./refresh-catalogues";
 
 export const CATALOGUE_FILE = path.join(__dirname, "..", "components", "cost", "catalogue-data.json");
 export const AWS_OFFER_BASE = "https://pricing.us-east-1.amazonaws.com/offers/v1.0/aws";
 const MAX_AZURE_PAGES = 20;
 
-type Fetch = (url: string) => Promise<Response>;
+export type Fetch = (url: string) => Promise<Response>;
 
 export function awsOfferUrl(service: string, region: string): string {
     return `${AWS_OFFER_BASE}/${service}/current/${region}/index.json`;
@@ -36,7 +44,7 @@ export function awsOfferUrl(service: string, region: string): string {
 /** A fetch failure in words: which host, and why (no network, HTTP status). */
 export class SourceUnavailable extends Error {}
 
-async function get(fetchFn: Fetch, url: string): Promise<Response> {
+export async function get(fetchFn: Fetch, url: string): Promise<Response> {
     let response: Response;
     try {
         response = await fetchFn(url);
@@ -49,7 +57,7 @@ async function get(fetchFn: Fetch, url: string): Promise<Response> {
     return response;
 }
 
-async function* textChunks(response: Response): AsyncGenerator<string> {
+export async function* textChunks(response: Response): AsyncGenerator<string> {
     if (!response.body) return;
     const decoder = new TextDecoder();
     for await (const bytes of response.body as unknown as AsyncIterable<Uint8Array>) yield decoder.decode(bytes, { stream: true });
@@ -64,7 +72,7 @@ export interface FetchedPrices {
 }
 
 /** Fetches every source for the catalogue's regions, instance types and VM sizes. */
-export async function fetchPrices(current: Catalogue, fetchFn: Fetch, today: string, log: (line: string) => void = () => undefined): Promise<FetchedPrices> {
+export async function fetchPrices(current: Catalogue, fetchFn: Fetch, today: string, log: (line: string) => void = () => undefined, onProduct?: (product: AwsProduct) => void): Promise<FetchedPrices> {
     const regions = (cloud: string) => [...new Set(current.lines.filter((l) => l.cloud === cloud).map((l) => l.region))];
     const ids = (prefix: string) => [...new Set(current.lines.filter((l) => l.id.startsWith(prefix)).map((l) => l.id.slice(prefix.length)))];
     const instanceTypes = ids("ec2.instance.");
@@ -78,7 +86,7 @@ export async function fetchPrices(current: Catalogue, fetchFn: Fetch, today: str
         for (const [service, serviceRules] of byService) {
             const url = awsOfferUrl(service, region);
             log(`AWS ${service} ${region}: ${url}`);
-            const offer = await reduceOfferStream(textChunks(await get(fetchFn, url)), serviceRules);
+            const offer = await reduceOfferStream(textChunks(await get(fetchFn, url)), serviceRules, onProduct);
             const found = extractAwsPrices(offer, region, serviceRules);
             lines.push(...found.lines);
             missing.push(...found.missing.map((id) => `aws/${region}/${id}`));
@@ -133,8 +141,15 @@ export async function main(argv: readonly string[], fetchFn: Fetch = globalThis.
         return 1;
     }
     let fetched: FetchedPrices;
+    let catalogues;
+    const collector = new OfferCatalogueCollector();
+    const log = flag("--verbose") ? out : () => undefined;
     try {
-        fetched = await fetchPrices(current, fetchFn, today, flag("--verbose") ? out : undefined);
+        fetched = await fetchPrices(current, fetchFn, today, log, (product) => collector.observe(product));
+        const existing = readCatalogues();
+        const apiFacts = flag("--aws-api") ? await fetchAwsApiFacts(existing.regions.regions.map((r) => r.code), log) : undefined;
+        catalogues = await refreshCatalogues(existing, fetchFn, get, collector.facts, today, apiFacts);
+        for (const region of apiFacts?.skipped ?? []) out(`aws/${region}: EC2 did not answer; its zones were kept`);
     } catch (error) {
         if (error instanceof SourceUnavailable) {
             err(`refresh-prices: ${error.message} The catalogue was left unchanged.`);
@@ -147,9 +162,13 @@ export async function main(argv: readonly string[], fetchFn: Fetch = globalThis.
     for (const c of changes) out(`${c.key}: ${c.before ?? "new"}${c.derivedBefore ? " (derived)" : ""} → ${c.after}`);
     for (const key of fetched.missing) out(`${key}: not returned by the source; previous line kept`);
     out(`refresh-prices: ${fetched.lines.length} lines fetched, ${changes.length} changed, ${fetched.missing.length} kept.`);
+    for (const c of catalogues.changes) out(`catalogue ${c.key}: ${c.what}`);
+    out(`refresh-prices: catalogues ${catalogues.regions.regions.length} AWS regions, ${Object.keys(catalogues.types.types).length} instance types, ${catalogues.locations.locations.length} Azure locations; ${catalogues.changes.length} changed.`);
     if (flag("--dry-run")) return 0;
     write(target, catalogue);
-    out(`refresh-prices: wrote ${target}`);
+    const catalogueDir = outIndex >= 0 ? path.dirname(target) : CATALOGUE_DIR;
+    writeCatalogues(catalogueDir, catalogues);
+    out(`refresh-prices: wrote ${target} and the catalogues in ${catalogueDir}`);
     return 0;
 }
 

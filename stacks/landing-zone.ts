@@ -47,10 +47,18 @@ export function defaultTags(config: LandingZoneConfig): Record<string, string> {
     };
 }
 
-export function buildLandingZone(config: LandingZoneConfig, plan: AddressPlan, wanSecrets?: WanSecrets): LandingZone {
+/** The explicit providers: AWS in the configured region with the default tags, Azure Native in the configured location. */
+export function createProviders(config: LandingZoneConfig): { aws: AwsProvider; azure: AzureNativeProvider } {
+    return {
+        aws: new AwsProvider("aws", { region: config.aws.region, defaultTags: { tags: defaultTags(config) } }),
+        azure: new AzureNativeProvider("azure", { location: config.azure.location }),
+    };
+}
+
+export function buildLandingZone(config: LandingZoneConfig, plan: AddressPlan, wanSecrets?: WanSecrets, providers = createProviders(config)): LandingZone {
     const tags = defaultTags(config);
-    const awsProvider = new AwsProvider("aws", { region: config.aws.region, defaultTags: { tags } });
-    const azureProvider = new AzureNativeProvider("azure", { location: config.azure.location });
+    const awsProvider = providers.aws;
+    const azureProvider = providers.azure;
 
     const vpc = new DualStackVpc(`${config.environment}`, {
         ipv4Cidr: plan.aws.vpcIpv4Cidr,

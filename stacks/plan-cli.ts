@@ -7,11 +7,12 @@
  * config and prints the report (or the JSON document with --json; --out
  * writes it to a file).
  * Exit status: 0 no mandatory violation; 1 a mandatory violation; 2 invalid
- * config or usage (one line per problem on stderr).
+ * config or usage, or a provider preflight violation (one line per problem on stderr).
  */
 import * as fs from "fs";
 import * as path from "path";
 import { estimateMonthlyCost } from "../components/cost";
+import { preflightLines, runPreflight } from "../components/preflight";
 import { hasMandatory, loadPolicyConfig, PolicyConfigError, runPoliciesOffline } from "../policy/offline";
 import { ipv6Readiness } from "../policy/ipv6-readiness";
 import { costCapFromFile, CostCapError, LEGACY_STACK_CAP_KEY, POLICY_CONFIG_ENV, policyConfigPath, shownPath, stackCapDisagreement } from "./config/cost-cap";
@@ -103,7 +104,10 @@ export async function main(argv: string[]): Promise<number> {
     }
     const policyConfig = shownPath(cap.file);
     const advice = estimate.monthly > cap.monthlyCapUsd ? overCapAdvice(run.config, run.resources, estimate.monthly, cap.monthlyCapUsd) : undefined;
+    // The providers' own rules on every planned input: a violation fails like invalid config.
+    const preflight = runPreflight(run.resources);
     const doc = buildPlanDocument(run, {
+        preflight,
         policies: { violations: policies.violations.map((v) => ({ ...v, configKey: configKeyOf(v, run.config, policyConfig) })) },
         ipv6: ipv6Readiness(run.resources),
         reachability: reachability(run.config, run.resources),
@@ -122,5 +126,9 @@ export async function main(argv: string[]): Promise<number> {
     const json = `${JSON.stringify(doc, null, 2)}\n`;
     if (options.out) fs.writeFileSync(options.out, json);
     process.stdout.write(options.json ? json : `${renderReport(doc, reportWidth(options.width))}\n`);
+    if (preflight.violations.length > 0) {
+        process.stderr.write(preflightLines(preflight).map((line) => `${line}\n`).join(""));
+        return 2;
+    }
     return hasMandatory(policies) ? 1 : 0;
 }

@@ -1,16 +1,18 @@
 /**
  * The program as a function: read and validate the config (before any
- * resource is declared), plan the addresses, build the landing zone, return
+ * resource is declared), plan the addresses, confirm the account's
+ * Availability Zones with the provider, build the landing zone, return
  * the stack outputs. `stacks/index.ts` runs it under the engine; the offline
  * plan runs the same function under mocks.
  */
 import * as pulumi from "@pulumi/pulumi";
 import { planAddresses } from "../components/addressing";
 import { ConfigError, addressingInputOf, loadConfig } from "./config";
+import { confirmAvailabilityZones } from "./availability-zones";
 import { CostCapError, POLICY_CONFIG_ENV, costCapFromFile, policyConfigPath, stackCapDisagreement } from "./config/cost-cap";
-import { buildLandingZone } from "./landing-zone";
+import { buildLandingZone, createProviders } from "./landing-zone";
 
-export function landingZoneProgram(): Record<string, unknown> {
+export async function landingZoneProgram(): Promise<Record<string, unknown>> {
     let config;
     try {
         config = loadConfig();
@@ -34,5 +36,8 @@ export function landingZoneProgram(): Record<string, unknown> {
         if (line) throw new pulumi.RunError(line);
     }
     const plan = planAddresses(addressingInputOf(config));
-    return buildLandingZone({ ...config, monthlyCostCapUsd: cap.monthlyCapUsd }, plan).outputs;
+    const providers = createProviders(config);
+    // The account's zones, before any cloud resource is declared (declarations stay outside apply).
+    await confirmAvailabilityZones(config, providers.aws);
+    return buildLandingZone({ ...config, monthlyCostCapUsd: cap.monthlyCapUsd }, plan, undefined, providers).outputs;
 }

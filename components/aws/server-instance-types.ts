@@ -5,6 +5,8 @@
  * (one launch template has one image, and an arm64 image does not boot on x86).
  */
 
+import { catalogueArchitecture } from "../catalogue/ec2-instance-types";
+
 export type Architecture = "arm64" | "x86_64";
 
 /** `family.size`, e.g. t4g.small, m7i-flex.large, c6gn.medium. */
@@ -22,6 +24,9 @@ export function isInstanceTypeName(type: string): boolean {
  * x86_64. Undefined when the name is not an instance type.
  */
 export function instanceArchitecture(type: string): Architecture | undefined {
+    // The catalogue (EC2's own answer, the price list, or this same rule) first.
+    const known = catalogueArchitecture(type);
+    if (known) return known;
     const match = INSTANCE_TYPE.exec(type);
     if (!match) return undefined;
     const family = match[1];

@@ -220,6 +220,60 @@ export const REPLACE_TABLE: readonly ReplaceEntry[] = [
         rules: r("type", "staticRoutesOnly", "tunnelInsideIpVersion", "tunnel1InsideCidr", "tunnel2InsideCidr", "tunnel1InsideIpv6Cidr", "tunnel2InsideIpv6Cidr", "enableAcceleration", "outsideIpAddressType"),
         source: `${TF}ec2/vpnsite_connection.go (type, static_routes_only, tunnel_inside_ip_version, tunnelN_inside_cidr, tunnelN_inside_ipv6_cidr, enable_acceleration, outside_ip_address_type: ForceNew; IKE/IPsec options, keys, startup action through ModifyVpnTunnelOptions)`,
     },
+    // ── AWS: the baseline (log archive, audit trail, flow log, budget) ─
+    {
+        type: "aws:s3/bucket:Bucket",
+        rules: [...r("bucket", "bucketPrefix", "objectLockEnabled", "objectLockConfiguration.objectLockEnabled"), ...refused("bucketNamespace")],
+        source: `${TF}s3/bucket.go (bucket, bucket_prefix, object_lock_enabled: ForceNew; force_destroy, tags update in place); bucket_namespace (new in the v6 provider) is not in the source read: S3 fixes a bucket's naming scope at creation, so a change needs a new bucket`,
+        note: "the log archive is auto-named (no bucket input): no config key replaces it; deleteOnDestroy (forceDestroy) updates in place",
+    },
+    {
+        type: "aws:s3/bucketOwnershipControls:BucketOwnershipControls",
+        rules: r("bucket"),
+        source: `${TF}s3/bucket_ownership_controls.go (bucket: ForceNew; rule through PutBucketOwnershipControls)`,
+    },
+    {
+        type: "aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock",
+        rules: r("bucket"),
+        source: `${TF}s3/bucket_public_access_block.go (bucket: ForceNew; the four blocks through PutPublicAccessBlock)`,
+    },
+    {
+        type: "aws:s3/bucketVersioning:BucketVersioning",
+        rules: r("bucket", "expectedBucketOwner"),
+        source: `${TF}s3/bucket_versioning.go (bucket, expected_bucket_owner: ForceNew; versioning_configuration through PutBucketVersioning)`,
+    },
+    {
+        type: "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration",
+        rules: r("bucket", "expectedBucketOwner"),
+        source: `${TF}s3/bucket_server_side_encryption_configuration.go (bucket, expected_bucket_owner: ForceNew; rules through PutBucketEncryption)`,
+    },
+    {
+        type: "aws:s3/bucketPolicy:BucketPolicy",
+        rules: r("bucket"),
+        source: `${TF}s3/bucket_policy.go (bucket: ForceNew; policy through PutBucketPolicy)`,
+    },
+    {
+        type: "aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration",
+        rules: r("bucket", "expectedBucketOwner"),
+        source: `${TF}s3/bucket_lifecycle_configuration.go (framework resource: bucket, expected_bucket_owner RequiresReplace; rules through PutBucketLifecycleConfiguration)`,
+    },
+    {
+        type: "aws:ec2/flowLog:FlowLog",
+        rules: r("vpcId", "subnetId", "eniId", "transitGatewayId", "transitGatewayAttachmentId", "regionalNatGatewayId", "trafficType", "logDestination", "logDestinationType", "logFormat", "maxAggregationInterval", "destinationOptions", "iamRoleArn", "deliverCrossAccountRole"),
+        source: `${TF}ec2/vpc_flow_log.go (every argument but tags ForceNew: the update is tags only)`,
+        note: "a new traffic type replaces the flow log; the logs already delivered stay in the archive",
+    },
+    {
+        type: "aws:cloudtrail/trail:Trail",
+        rules: r("name"),
+        source: `${TF}cloudtrail/trail.go (name: ForceNew; bucket, prefix, selectors, logging through UpdateTrail, PutEventSelectors, Start/StopLogging)`,
+    },
+    {
+        type: "aws:budgets/budget:Budget",
+        rules: r("name", "namePrefix", "accountId"),
+        source: `${TF}budgets/budget.go (name, name_prefix, account_id: ForceNew; limit, filters, notifications through UpdateBudget and the notification APIs)`,
+        note: "the monthly cap (limitAmount) updates in place",
+    },
     // ── Azure ────────────────────────────────────────────────────────────
     {
         type: "azure-native:resources:ResourceGroup",
@@ -271,5 +325,44 @@ export const REPLACE_TABLE: readonly ReplaceEntry[] = [
         type: "azure-native:network:NetworkSecurityGroup",
         rules: r("resourceGroupName", "networkSecurityGroupName", "location"),
         source: `${ARM}; security rules inside it update in place`,
+    },
+    // ── Azure: the baseline (log storage, flow logs, activity log, budget, link alerts)
+    {
+        type: "azure-native:storage:StorageAccount",
+        rules: r("resourceGroupName", "accountName", "location"),
+        source: ARM,
+        note: "the log account is auto-named; tier, TLS and public-access settings update in place",
+    },
+    {
+        type: "azure-native:storage:ManagementPolicy",
+        rules: r("resourceGroupName", "accountName", "managementPolicyName"),
+        source: `${ARM} (a child of the storage account: no location of its own; the rules update in place)`,
+    },
+    {
+        type: "azure-native:network:FlowLog",
+        rules: [...r("resourceGroupName", "networkWatcherName", "flowLogName", "location"), ...refused("targetResourceId")],
+        source: `${ARM} (a child of the Network Watcher); retargeting a flow log in place is accepted by the API but not applied (hashicorp/terraform-provider-azurerm#31136): treated as needing a new flow log, erring on the side of warning`,
+        note: "the flow log lives in the watcher's resource group (NetworkWatcherRG unless baseline.flowLogs.createNetworkWatcher)",
+    },
+    {
+        type: "azure-native:monitor:SubscriptionDiagnosticSetting",
+        rules: r("name"),
+        source: `${ARM} (a subscription-level proxy resource: its name is the only path parameter, no location)`,
+    },
+    {
+        type: "azure-native:consumption:Budget",
+        rules: [...r("scope", "budgetName"), ...refused("timePeriod.startDate")],
+        source: `${ARM} (scope and name are the path; no location); the Consumption API refuses a new start date ("Start date of budgets cannot be updated. Please delete and create a new budget.", Azure/CanadaPubSecALZ#317)`,
+        note: "the program sets the start date once and ignores timePeriod after create; the amount updates in place",
+    },
+    {
+        type: "azure-native:monitor:ActionGroup",
+        rules: r("resourceGroupName", "actionGroupName", "location"),
+        source: ARM,
+    },
+    {
+        type: "azure-native:monitor:MetricAlert",
+        rules: r("resourceGroupName", "ruleName", "location"),
+        source: ARM,
     },
 ];

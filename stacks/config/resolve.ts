@@ -11,6 +11,8 @@ import { Architecture, instanceArchitecture } from "../../components/aws/server-
 import { DlmIntervalHours, ServerSettings } from "../../components/aws/server-settings";
 import { inTunnelRange, planCrossCloudTunnels } from "../../components/addressing/tunnels";
 import { AWS_PHASE2_LIFETIME } from "../../components/azure/vpn-ipsec";
+import { gp3MaxIops } from "../../components/preflight/limits";
+import { cloudProblems } from "./cloud-checks";
 import { BaselineConfig, resolveBaseline } from "./baseline";
 
 export const NAMESPACE = "landing-zone";
@@ -94,6 +96,7 @@ export function resolveConfig(raw: Record<string, unknown>): ResolveResult {
         }
     }
 
+    problems.push(...cloudProblems(value));
     problems.push(...wanProblems(value, profile));
     problems.push(...validateAddressing(addressingInputOf(value)).map((p) => `${key(p.key)}: ${p.message}`));
     const server = value.server ? resolveServer(value.server, value.environment, value.aws.region, profile) : undefined;
@@ -375,8 +378,9 @@ function resolveServer(
     }
 
     const volume = raw.dataVolume;
-    if (volume.iops > volume.sizeGiB * 500) {
-        problems.push(`${key("dataVolume.iops")}: gp3 allows at most 500 IOPS per GiB (${volume.sizeGiB * 500} for ${volume.sizeGiB} GiB), got ${volume.iops}`);
+    // gp3 gives 3,000 IOPS at every size; only IOPS above that need 500 per GiB.
+    if (volume.iops > gp3MaxIops(volume.sizeGiB)) {
+        problems.push(`${key("dataVolume.iops")}: gp3 allows at most 500 IOPS per GiB (${gp3MaxIops(volume.sizeGiB)} for ${volume.sizeGiB} GiB), got ${volume.iops}; 3000 is allowed at any size`);
     }
     if (volume.throughputMiBps > volume.iops / 4) {
         problems.push(`${key("dataVolume.throughputMiBps")}: gp3 allows at most 0.25 MiB/s per IOPS (${Math.floor(volume.iops / 4)} for ${volume.iops} IOPS), got ${volume.throughputMiBps}`);

@@ -6,6 +6,7 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import { createHash } from "crypto";
+import { awsRegion } from "../../components/catalogue/aws-regions";
 
 const ACCOUNT = "123456789012";
 const SUBSCRIPTION = "00000000-0000-0000-0000-000000000000";
@@ -54,8 +55,12 @@ export class LandingZoneMocks implements pulumi.runtime.Mocks {
                 return { name: this.region, region: this.region, id: this.region, endpoint: `ec2.${this.region}.amazonaws.com`, description: this.region };
             case "aws:index/getPartition:getPartition":
                 return { partition: "aws", dnsSuffix: "amazonaws.com", id: "aws", reverseDnsPrefix: "com.amazonaws" };
-            case "aws:index/getAvailabilityZones:getAvailabilityZones":
-                return { names: ["a", "b", "c"].map((s) => `${this.region}${s}`), zoneIds: [1, 2, 3].map((n) => `az${n}`), id: this.region };
+            case "aws:index/getAvailabilityZones:getAvailabilityZones": {
+                // As EC2 would answer for an account that has every zone the catalogue lists.
+                const region = (args.inputs.region as string | undefined) ?? this.region;
+                const names = awsRegion(region)?.zones ?? ["a", "b", "c"].map((s) => `${region}${s}`);
+                return { names, zoneIds: names.map((_, i) => `${region}-az${i + 1}`), groupNames: names.map(() => region), id: region, region };
+            }
             default:
                 return { ...args.inputs };
         }

@@ -7,12 +7,12 @@
  * replace nor update. Pure.
  */
 import { replaceRuleFor } from "../../components/replace";
-import { CONFIG_FEEDS } from "../config/feeds";
+import { CONFIG_FEEDS, fullKeyOf } from "../config/feeds";
 
 export interface ReplacementResource { type: string; name: string; ignoreChanges?: readonly string[] }
 
 export interface ConfigKeyReplacements {
-    /** Full config key, e.g. "landing-zone:server.failover". */
+    /** Full config key, e.g. "landing-zone:server.failover" (or "policy:cost-monthly-cap.monthlyCapUsd", the policy config's cap). */
     key: string;
     /** Routine tuning: must replace none of the server group, its data or a VPN gateway. */
     routine: boolean;
@@ -28,7 +28,7 @@ const ignored = (r: ReplacementResource, path: string) => (r.ignoreChanges ?? []
 export function replacementsByConfigKey(resources: readonly ReplacementResource[]): ConfigKeyReplacements[] {
     const out: ConfigKeyReplacements[] = [];
     for (const feed of CONFIG_FEEDS) {
-        const entry: ConfigKeyReplacements = { key: `landing-zone:${feed.key}`, routine: feed.routine === true, replaces: [], updates: [] };
+        const entry: ConfigKeyReplacements = { key: fullKeyOf(feed), routine: feed.routine === true, replaces: [], updates: [] };
         for (const input of feed.inputs) {
             const planned = resources.filter((r) => r.type === input.type);
             if (planned.length === 0) continue;

@@ -3,6 +3,7 @@
  * report: resource tree, address plan tables, outputs (then cost and
  * policies, filled by their own modules).
  */
+import type { PreflightResult } from "../../components/preflight/types";
 import { renderBaseline } from "./report-baseline";
 import type { Ipv6Readiness } from "../../policy/ipv6-readiness";
 import type { CostAdvice, CostShare } from "./cost-advice";
@@ -53,6 +54,8 @@ export interface PlanDocument {
         advice?: CostAdvice[];
     };
     policies: { violations: PolicyViolation[] };
+    /** The providers' own rules checked offline (components/preflight); absent for older readers. */
+    preflight?: PreflightResult;
     /** IPv6 readiness: what is dual-stack, what is IPv4-only and why (policy/ipv6-readiness.ts). */
     ipv6: unknown;
     /** The policy pack config the policies and the cap came from (policy/config/<stack>.json), as given to `--policy-pack-config`. */
@@ -64,7 +67,7 @@ export interface PlanDocument {
     outputs: Record<string, unknown>;
 }
 
-export function buildPlanDocument(run: PlanRun, extra?: { cost?: PlanDocument["cost"]; policies?: PlanDocument["policies"]; ipv6?: unknown; policyConfig?: string; replacements?: ConfigKeyReplacements[]; reachability?: Reachability }): PlanDocument {
+export function buildPlanDocument(run: PlanRun, extra?: { cost?: PlanDocument["cost"]; policies?: PlanDocument["policies"]; ipv6?: unknown; policyConfig?: string; replacements?: ConfigKeyReplacements[]; preflight?: PreflightResult; reachability?: Reachability }): PlanDocument {
     const byUrn = new Map(run.resources.map((r) => [r.urn, r]));
     const parentName = (r: PlannedResource) => {
         const parent = r.parent ? byUrn.get(r.parent) : undefined;
@@ -105,6 +108,7 @@ export function buildPlanDocument(run: PlanRun, extra?: { cost?: PlanDocument["c
         },
         cost: extra?.cost ?? { currency: "USD", monthly: 0, cap: null, items: [] },
         policies: extra?.policies ?? { violations: [] },
+        ...(extra?.preflight ? { preflight: extra.preflight } : {}),
         ipv6: extra?.ipv6 ?? null,
         ...(extra?.policyConfig !== undefined ? { policyConfig: extra.policyConfig } : {}),
         ...(extra?.replacements !== undefined ? { replacements: extra.replacements } : {}),
@@ -172,6 +176,11 @@ export function renderReport(doc: PlanDocument, width = Infinity): string {
         lines.push(`  [${v.level}] ${v.policy}${change}${v.resource ? ` (${v.resource})` : ""}: ${v.message}`);
     }
     lines.push("");
+    if (doc.preflight) {
+        lines.push(`Provider preflight: ${doc.preflight.rules} rules checked, ${doc.preflight.violations.length === 0 ? "no violations" : `${doc.preflight.violations.length} violation(s) (the clouds would refuse these)`}`);
+        for (const v of doc.preflight.violations) lines.push(`  ${v.rule}: ${v.message} (${v.input} = ${JSON.stringify(v.value)}; source: ${v.source})`);
+        lines.push("");
+    }
     lines.push(...renderIpv6(doc.ipv6 as Ipv6Readiness | null));
     lines.push("");
     if (doc.reachability) lines.push(...renderReachability(doc.reachability), "");

@@ -9,6 +9,7 @@
  */
 import * as fs from "fs";
 import * as YAML from "yaml";
+import { closest } from "../../components/catalogue/suggest";
 import { PassphraseCrypter, PassphraseError, passphraseFromEnvironment } from "./passphrase";
 import { secureValueProblem } from "./secure-value";
 
@@ -24,6 +25,9 @@ export interface StackConfig {
 }
 
 export class StackFileError extends Error {}
+
+/** The top-level keys of a Pulumi stack settings file (Pulumi's ProjectStack: config, environment, secrets provider settings). */
+export const STACK_FILE_KEYS = ["config", "environment", "secretsprovider", "encryptedkey", "encryptionsalt"];
 
 /** A placeholder for a secret: long enough to pass length checks, never a real key. */
 export function secretPlaceholder(index: number): string {
@@ -46,6 +50,13 @@ export function readStackFile(path: string, passphrase: string | undefined = pas
     const root = (document ?? {}) as { config?: Record<string, unknown>; encryptionsalt?: unknown };
     if (typeof root !== "object" || (root.config !== undefined && (typeof root.config !== "object" || root.config === null))) {
         throw new StackFileError(`${path}: expected a top-level "config:" map`);
+    }
+    // A misspelt `config:` would otherwise leave the config empty and report every required key missing.
+    for (const topKey of Object.keys(root)) {
+        if (!STACK_FILE_KEYS.includes(topKey)) {
+            const guess = closest(topKey, STACK_FILE_KEYS);
+            throw new StackFileError(`${path}: ${topKey}: unknown top-level key${guess ? `; did you mean "${guess}"?` : ""} (a stack file has ${STACK_FILE_KEYS.join(", ")})`);
+        }
     }
     const passphraseStack = typeof root.encryptionsalt === "string";
     // Malformed ciphertext is refused before anything else, all of it at once.

@@ -8,6 +8,7 @@ import { AZURE_RETAIL_URL, AZURE_RULES, AzureRetailPage, azureQueryUrl, extractA
 import { mergeRefreshed } from "../../components/cost/sources/merge";
 import { SpotAdvisorData, extractSpotDiscount } from "../../components/cost/sources/spot-advisor";
 import { awsOfferUrl, main } from "../../scripts/refresh-prices";
+import { AWS_REGION_INDEX_URL, azureLocationsUrl, readCatalogues } from "../../scripts/refresh-catalogues";
 
 const FIXTURES = path.join(__dirname, "fixtures");
 const text = (name: string) => readFileSync(path.join(FIXTURES, name), "utf8");
@@ -148,6 +149,8 @@ describe("refresh-prices script", () => {
         [azureQueryUrl("eastus", rule("vpn.s2s-scale-unit"))]: "azure-retail-eastus-scale-unit.json",
         [azureQueryUrl("eastus", vmRule("Standard_B1s"))]: "azure-retail-eastus-vm-b1s.json",
         "https://spot-bid-advisor.s3.amazonaws.com/spot-advisor-data.json": "spot-advisor.json",
+        [AWS_REGION_INDEX_URL]: "../../catalogue/fixtures/aws-region-index.json",
+        [azureLocationsUrl()]: "../../catalogue/fixtures/azure-retail-vnet-locations.json",
     };
     const fakeFetch = async (url: string): Promise<Response> => {
         if (served[url]) return new Response(text(served[url]));
@@ -173,6 +176,12 @@ describe("refresh-prices script", () => {
         assert.equal(findLine(written, "aws", "us-east-1", "ec2.spot-discount")!.price, 0.62);
         assert.ok(io.out.includes("aws/ap-southeast-2/vpn.connection: 0.063095 (derived) → 0.05"), io.out.join("\n"));
         assert.ok(io.out.some((l) => l === "aws/us-east-1/ec2.instance.m6i.large: not returned by the source; previous line kept"));
+        // The catalogues are written next to --out: the new region and location are in, the rest kept.
+        const catalogues = readCatalogues(path.dirname(file));
+        assert.ok(catalogues.regions.regions.some((r) => r.code === "xx-test-9"));
+        assert.ok(catalogues.locations.locations.some((l) => l.name === "newregionwest"));
+        assert.deepEqual(catalogues.types.types["t4g.micro"], ["arm64", "AWSPL"]);
+        assert.ok(io.out.includes("catalogue xx-test-9: new region \"xx-test-9\""), io.out.join("\n"));
     });
 
     it("writes nothing on --dry-run", async () => {

@@ -238,8 +238,13 @@ export class Simulation {
 
     recovered(restoresBefore: number): void {
         const h = this.attached()!.history;
-        if (this.restores > restoresBefore) this.checkRestoreDecision(this.lost!.az, h, this.lost!.at);
-        else assert.deepEqual(h, this.truth, "newest data carried over (every acknowledged write)");
+        if (this.restores > restoresBefore) {
+            // The decision is about the copy the restore replaced (a killed run may have moved the data since the loss).
+            const copy = this.fake.volumes.get([...this.restoreCopies].at(-1)!);
+            const parent = copy?.tags[TAG.parentVolumeId];
+            const az = (parent !== undefined ? this.fake.volumes.get(parent)?.az : undefined) ?? this.lost!.az;
+            this.checkRestoreDecision(az, h, this.lost!.at);
+        } else assert.deepEqual(h, this.truth, "newest data carried over (every acknowledged write)");
         this.truth = h;
         this.lost = undefined;
     }

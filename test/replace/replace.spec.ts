@@ -11,7 +11,8 @@ import { CONFIG_FEEDS, feedsOf } from "../../stacks/config/feeds";
 import { replacementsByConfigKey, renderReplacements } from "../../stacks/plan/replacements";
 import { PlannedResource, PlanRun, runPlan } from "../../stacks/plan/run";
 import { readStackFile } from "../../stacks/plan/stack-file";
-import { editedStackFile, planOfStack } from "../helpers/stacks";
+import { POLICY_CONFIG_ENV } from "../../stacks/config/cost-cap";
+import { editedPolicyConfig, editedStackFile, planOfStack } from "../helpers/stacks";
 
 /** Leaf values by input path ("a.b[0].c"), the way a diff sees them. */
 function leaves(value: unknown, prefix = "", out = new Map<string, string>()): Map<string, string> {
@@ -58,8 +59,12 @@ describe("replace on change", function () {
             assert.equal(replaceRuleFor("azure-native:network:VirtualHub", "addressPrefix")?.kind, "refused");
             assert.equal(isReplaceOnChange(AZ_VPN_GW, "vpnGatewayScaleUnit"), false);
             assert.equal(isReplaceOnChange(AZ_VPN_GW, "bgpSettings.bgpPeeringAddresses[0].customBgpIpAddresses[1]"), false);
-            assert.deepEqual(replacingPaths("aws:s3/bucket:Bucket"), []);
-            assert.equal(isKnownType("aws:s3/bucket:Bucket"), false);
+            assert.equal(isReplaceOnChange("aws:ec2/flowLog:FlowLog", "trafficType"), true);
+            assert.equal(isReplaceOnChange("aws:budgets/budget:Budget", "limitAmount"), false);
+            assert.equal(replaceRuleFor("azure-native:consumption:Budget", "timePeriod.startDate")?.kind, "refused");
+            assert.equal(isReplaceOnChange("azure-native:consumption:Budget", "amount"), false);
+            assert.deepEqual(replacingPaths("aws:rds/instance:Instance"), []);
+            assert.equal(isKnownType("aws:rds/instance:Instance"), false);
         });
 
         it("covers every resource type dev and prod plan, each entry with a source, once", async () => {
@@ -163,6 +168,72 @@ describe("replace on change", function () {
             // What does get replaced by these changes: only rules, never the tier's anchors.
             const replaced = changed.filter(({ r, paths }) => paths.some((p) => isReplaceOnChange(r.type, p))).map(({ r }) => r.type);
             assert.ok(replaced.every((t) => t === "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule" || !t.startsWith("aws:autoscaling")), JSON.stringify(replaced));
+        });
+    });
+
+    describe("the baseline's routine settings and the policy file's cap are fed, and replace only the VPC flow log and an e-mail subscription", () => {
+        const keys = [
+            "policy:cost-monthly-cap.monthlyCapUsd",
+            "landing-zone:baseline.alertEmail",
+            "landing-zone:baseline.logArchive.coldAfterDays",
+            "landing-zone:baseline.logArchive.coldStorageClass",
+            "landing-zone:baseline.logArchive.expireAfterDays",
+            "landing-zone:baseline.flowLogs.trafficType",
+            "landing-zone:baseline.flowLogs.azureRetentionDays",
+            "landing-zone:baseline.activityLogRetentionDays",
+            "landing-zone:baseline.tls.acmeDirectory",
+        ];
+        let changed: Array<{ r: PlannedResource; paths: string[] }>;
+        before(async () => {
+            const base = await planOfStack("prod");
+            const file = editedStackFile("prod", (c) => {
+                c["landing-zone:baseline"] = {
+                    alertEmail: "ops@example.org",
+                    logArchive: { coldAfterDays: 60, coldStorageClass: "GLACIER", expireAfterDays: 3000 },
+                    flowLogs: { trafficType: "REJECT", azureRetentionDays: 90 },
+                    activityLogRetentionDays: 180,
+                    tls: { acmeDirectory: "staging" },
+                };
+            });
+            const policy = editedPolicyConfig("prod", (p) => (p["cost-monthly-cap"].monthlyCapUsd = 1500));
+            const saved = process.env[POLICY_CONFIG_ENV];
+            process.env[POLICY_CONFIG_ENV] = policy;
+            try {
+                const result = await runPlan("prod", readStackFile(file));
+                if (!result.ok) throw new Error(result.problems.join("\n"));
+                changed = changedPaths(base.resources, result.run.resources);
+            } finally {
+                if (saved === undefined) delete process.env[POLICY_CONFIG_ENV];
+                else process.env[POLICY_CONFIG_ENV] = saved;
+            }
+        });
+
+        it("every changed input is listed by a routine feed of these keys (the check is not vacuous)", () => {
+            const feeds = keys.flatMap((k) => feedsOf(k));
+            assert.equal(feeds.length, keys.length);
+            assert.ok(feeds.every((f) => f.routine));
+            const types = new Set(changed.map((c) => c.r.type));
+            for (const t of ["aws:budgets/budget:Budget", "azure-native:consumption:Budget", "aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration", "aws:ec2/flowLog:FlowLog", "azure-native:network:FlowLog", "azure-native:storage:ManagementPolicy", "azure-native:monitor:ActionGroup"]) {
+                assert.ok(types.has(t), `${t} did not change: ${JSON.stringify([...types])}`);
+            }
+            for (const { r, paths } of changed) {
+                for (const p of paths) {
+                    const top = p.split(/[.[]/)[0];
+                    assert.ok(feeds.some((f) => f.inputs.some((i) => i.type === r.type && i.paths.includes(top))), `${r.type} ${r.name}.${p} changed but no feed of ${keys.join(", ")} lists it`);
+                }
+            }
+            const replaced = changed.filter(({ r, paths }) => paths.some((p) => isReplaceOnChange(r.type, p))).map(({ r }) => r.type);
+            // A new e-mail address is a new SNS subscription (endpoint is create-only; the address confirms again).
+            assert.deepEqual([...new Set(replaced)].sort(), ["aws:ec2/flowLog:FlowLog", "aws:sns/topicSubscription:TopicSubscription"]);
+        });
+
+        it("the plan reports the cap under its policy-config key: both budgets update in place", async () => {
+            const entries = replacementsByConfigKey((await planOfStack("prod")).resources);
+            const cap = entries.find((e) => e.key === "policy:cost-monthly-cap.monthlyCapUsd")!;
+            assert.deepEqual(cap.replaces, []);
+            assert.deepEqual(cap.updates.map((u) => `${u.type} ${u.inputs.join(",")}`), ["aws:budgets/budget:Budget limitAmount", "azure-native:consumption:Budget amount"]);
+            assert.match(renderReplacements(entries).join("\n"), /^ {2}policy:cost-monthly-cap\.monthlyCapUsd \[routine\]: updates in place$/m);
+            assert.match(renderReplacements(entries).join("\n"), /^ {2}landing-zone:baseline\.flowLogs\.trafficType \[routine\]: REPLACES FlowLog prod-vpc-flow-log \(trafficType\)$/m);
         });
     });
 });

@@ -270,12 +270,18 @@ export class OfferStreamReader {
  * matches and their on-demand terms. Products precede terms in the files,
  * so terms of unwanted SKUs are dropped as they stream past.
  */
-export async function reduceOfferStream(chunks: AsyncIterable<string> | Iterable<string>, rules: readonly AwsPriceRule[]): Promise<AwsOffer> {
+export async function reduceOfferStream(
+    chunks: AsyncIterable<string> | Iterable<string>,
+    rules: readonly AwsPriceRule[],
+    /** Shown every product as it streams past (the catalogue refresh reads regions and instance types this way). */
+    onProduct?: (product: AwsProduct) => void,
+): Promise<AwsOffer> {
     const offer: AwsOffer = { products: {}, terms: { OnDemand: {} } };
     const reader = new OfferStreamReader((entry) => {
         if (entry.kind === "meta") {
             if (entry.key === "offerCode" || entry.key === "version" || entry.key === "publicationDate") offer[entry.key] = entry.value;
         } else if (entry.kind === "product") {
+            onProduct?.(entry.value);
             if (rules.some((r) => (!offer.offerCode || r.service === offer.offerCode) && r.match(entry.value))) offer.products[entry.key] = entry.value;
         } else if (offer.products[entry.key]) {
             offer.terms.OnDemand![entry.key] = entry.value;

@@ -1,0 +1,47 @@
+/**
+ * Azure locations (the `armRegionName` / programmatic names), as data with
+ * provenance (azure-locations-data.json, rewritten by `npm run prices:refresh`).
+ */
+import { z } from "zod";
+import raw from "./azure-locations-data.json";
+import { Provenance, checkSourceLetters, parseWith, provenanceShape } from "./provenance";
+
+export interface AzureLocation {
+    /** e.g. australiaeast */
+    name: string;
+    /** e.g. "Australia East" */
+    displayName: string;
+    source: string[];
+}
+
+export interface AzureLocationCatalogue extends Provenance {
+    locations: AzureLocation[];
+}
+
+export const azureLocationCatalogueSchema = z.strictObject({
+    ...provenanceShape,
+    locations: z.array(z.strictObject({ name: z.string().regex(/^[a-z0-9]+$/), displayName: z.string().min(1), source: z.array(z.string()).min(1) })),
+});
+
+export function parseAzureLocationCatalogue(value: unknown, file = "azure-locations-data.json"): AzureLocationCatalogue {
+    const catalogue = parseWith(file, azureLocationCatalogueSchema, value) as AzureLocationCatalogue;
+    const seen = new Set<string>();
+    for (const location of catalogue.locations) {
+        if (seen.has(location.name)) throw new Error(`${file}: ${location.name}: listed twice`);
+        seen.add(location.name);
+    }
+    checkSourceLetters(file, catalogue, catalogue.locations.map((l) => ({ key: l.name, source: l.source })));
+    return catalogue;
+}
+
+export const AZURE_LOCATIONS: AzureLocationCatalogue = parseAzureLocationCatalogue(raw);
+
+const names = new Set(AZURE_LOCATIONS.locations.map((l) => l.name));
+
+export function isAzureLocation(name: string, catalogue: AzureLocationCatalogue = AZURE_LOCATIONS): boolean {
+    return catalogue === AZURE_LOCATIONS ? names.has(name) : catalogue.locations.some((l) => l.name === name);
+}
+
+export function azureLocationNames(catalogue: AzureLocationCatalogue = AZURE_LOCATIONS): string[] {
+    return catalogue.locations.map((l) => l.name);
+}
