@@ -13,6 +13,7 @@ import { checkCloudBudgets } from "./baseline";
 import { PolicyResource, ResourceValidationPolicy, StackValidationPolicy, validateResourceOfType } from "@pulumi/policy";
 import { ENV as FAILOVER_ENV } from "../components/aws/failover/contract";
 import { costEstimator } from "./cost-adapter";
+import { unpulledLevers } from "./cost-levers";
 import { asArray, checkKnown, configOf, isUnknownValueError, label, matchesAny, peek, PropsOf, reportAdvisory, reportCannotCheck, resolveReference, UNKNOWN, unknownPath } from "./lib";
 
 /** The failover handler's environment variables, which this pack reads. */
@@ -65,6 +66,11 @@ function providerSetting(resources: readonly PolicyResource[], providerType: str
 }
 
 const usd = (n: number) => `$${n.toFixed(2)}`;
+/** The levers this stack still has, or the hint that none of the usual ones is left. */
+const levers = (resources: readonly PolicyResource[]) => {
+    const open = unpulledLevers(resources);
+    return open.length > 0 ? ` (levers left: ${open.join("; ")}; npm run plan prices each)` : " (the usual levers are all pulled)";
+};
 
 export const monthlyCostCap: StackValidationPolicy = {
     name: "cost-monthly-cap",
@@ -122,7 +128,7 @@ export const monthlyCostCap: StackValidationPolicy = {
             const lines = top.map((i, n) => `  ${n + 1}. ${usd(i.monthly)} ${i.type} "${i.name}" (${i.basis})`).join("\n");
             report(
                 `Estimated ${usd(result.monthly)}/month is ${usd(result.monthly - cap)} over this environment's cap of ${usd(cap)}. Largest lines:\n${lines}\n` +
-                "Cut the largest lines (Spot, a smaller instance type, no NAT gateway, fewer VPN scale units, IPv6 instead of public IPv4) " +
+                `Cut the largest lines${levers(args.resources)} ` +
                 "or, if the spend is intended, raise monthlyCapUsd in policy/config/<stack>.json (the one place the cap is set).",
             );
         }

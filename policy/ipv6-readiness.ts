@@ -93,7 +93,8 @@ export function ipv6Readiness(resources: ReadonlyArray<ReadinessResource>): Ipv6
     const items: ReadinessItem[] = [];
     const urn = (r: ReadinessResource) => r.urn ?? null;
     const push = (r: ReadinessResource, kind: ReadinessItem["kind"], stack: StackKind, reason: ReadinessItem["reason"], internetFacing = false, reachable: boolean | null = null, name = r.name) =>
-        items.push({ kind, type: r.type, name, urn: urn(r), stack, reason: stack === "dual-stack" ? null : reason, internetFacing, reachableOverIpv6: kind === "endpoint" ? reachable : null });
+        // An IPv4-only endpoint is never reachable over IPv6, whatever else is (the server's own IPv6 counts on its own rules).
+        items.push({ kind, type: r.type, name, urn: urn(r), stack, reason: stack === "dual-stack" ? null : reason, internetFacing, reachableOverIpv6: kind === "endpoint" ? reachable && stack !== "ipv4-only" : null });
 
     const vnets = resources.filter((r) => r.type === "azure-native:network:VirtualNetwork");
     const attachedNames = resources
@@ -174,13 +175,13 @@ export function ipv6Readiness(resources: ReadonlyArray<ReadinessResource>): Ipv6
         }
     }
 
-    // Elastic IPs: IPv4 by nature; the server behind is reachable over IPv6 when its interface has an IPv6 address.
+    // Elastic IPs: IPv4 by nature, so never counted as reachable over IPv6; the server's own IPv6 address is counted by its ingress rules.
     for (const r of resources.filter((x) => x.type === "aws:ec2/eip:Eip")) {
-        const reachable = ipv6Interfaces.length > 0;
+        const serverHasIpv6 = ipv6Interfaces.length > 0;
         push(r, "endpoint", "ipv4-only", {
             kind: "platform-limit",
-            detail: `an Elastic IP is an IPv4 address (AWS has no IPv6 Elastic IP)${reachable ? `; the server is also reachable on its own IPv6 address (${ipv6Interfaces.join(", ")})` : "; no instance interface in the stack has an IPv6 address"}`,
-        }, true, reachable);
+            detail: `an Elastic IP is an IPv4 address (AWS has no IPv6 Elastic IP)${serverHasIpv6 ? `; the server is also reachable on its own IPv6 address (${ipv6Interfaces.join(", ")})` : "; no instance interface in the stack has an IPv6 address"}`,
+        }, true, false);
     }
 
     // Internet-facing firewall allows, per firewall and port: reachable over IPv6 when ::/0 is allowed too.

@@ -1,13 +1,15 @@
 /**
  * The README's cost tables, from the real offline plans and the same
- * catalogue: each stack's estimate line by line, and the server tier against
- * a conventional highly available design (two on-demand instances, an ALB and
+ * catalogue: each stack's estimate line by line (with its range and the
+ * prices' as-of dates and sources), and the server tier against a
+ * conventional highly available design (two on-demand instances, an ALB and
  * a NAT gateway per AZ). `npm run cost:tables` prints them; `npm run docs`
- * writes them into the README.
+ * writes them into the README. Environments are the stack files there are.
  */
 import * as path from "path";
 import { compareConventionalHa, estimateMonthlyCost } from "../components/cost";
 import { costCapOf } from "../stacks/config/cost-cap";
+import { discoverEnvironments } from "../stacks/environments";
 import { PlanRun, runPlan } from "../stacks/plan/run";
 import { readStackFile } from "../stacks/plan/stack-file";
 
@@ -21,11 +23,16 @@ export function costTablesMarkdown(runs: readonly PlanRun[]): string {
         const stack = run.stack;
         const options = { awsRegion: run.config.aws.region, azureLocation: run.config.azure.location };
         const estimate = estimateMonthlyCost(run.resources, options);
-        out.push(`### ${stack} (${run.config.aws.region} / ${run.config.azure.location}): ${usd(estimate.monthly)} a month, cap ${usd(costCapOf(stack).monthlyCapUsd)}`, "");
-        out.push("| USD/month | resource | basis |", "|---:|---|---|");
+        const range = (r: { low: number; high: number } | undefined) => (r ? `${r.low.toFixed(2)}–${r.high.toFixed(2)}` : "");
+        const total = `${usd(estimate.monthly)} a month${estimate.range ? ` (range ${usd(estimate.range.low)}–${usd(estimate.range.high)})` : ""}`;
+        out.push(`### ${stack} (${run.config.aws.region} / ${run.config.azure.location}): ${total}, cap ${usd(costCapOf(stack).monthlyCapUsd)}`, "");
+        out.push("| USD/month | range | resource | basis (as of) |", "|---:|---:|---|---|");
         const lines = estimate.items.filter((i) => i.monthly > 0 || !i.priced).sort((a, b) => b.monthly - a.monthly);
-        for (const i of lines) out.push(`| ${i.monthly.toFixed(2)} | ${i.type.split(":").pop()} \`${i.name}\` | ${i.basis.replace(/\|/g, "\\|")} |`);
-        out.push(`| 0.00 | ${estimate.items.length - lines.length} more resources | free (VPC, subnets, routes, gateways without hourly charge, IAM, security groups, NSGs, VPN sites, free-tier Lambda, EventBridge, SNS, S3 bucket settings, the trail's free first copy, budgets, the activity-log setting) |`, "");
+        for (const i of lines) {
+            const asOf = i.asOf ? ` (${i.asOf}; ${(i.source ?? []).map((x) => x.split(":")[0]).join(", ")})` : "";
+            out.push(`| ${i.monthly.toFixed(2)} | ${range(i.range)} | ${i.type.split(":").pop()} \`${i.name}\` | ${i.basis.replace(/\|/g, "\\|")}${asOf} |`);
+        }
+        out.push(`| 0.00 | | ${estimate.items.length - lines.length} more resources | free (VPC, subnets, routes, gateways without hourly charge, IAM, security groups, NSGs, VPN sites, free-tier Lambda, EventBridge, SNS, S3 bucket settings, the trail's free first copy, budgets, the activity-log setting) |`, "");
 
         const server = run.config.server;
         if (server) {
@@ -41,8 +48,8 @@ export function costTablesMarkdown(runs: readonly PlanRun[]): string {
     return out.join("\n");
 }
 
-/** Plans each stack file in the repository root (Pulumi.<stack>.yaml). */
-export async function planStacks(stacks: readonly string[]): Promise<PlanRun[]> {
+/** Plans each stack file in the repository root (Pulumi.<stack>.yaml); default: every environment there is. */
+export async function planStacks(stacks: readonly string[] = discoverEnvironments()): Promise<PlanRun[]> {
     const runs: PlanRun[] = [];
     for (const stack of stacks) {
         const result = await runPlan(stack, readStackFile(path.join(root, `Pulumi.${stack}.yaml`)));
@@ -53,7 +60,7 @@ export async function planStacks(stacks: readonly string[]): Promise<PlanRun[]> 
 }
 
 if (require.main === module) {
-    planStacks(["dev", "prod"]).then((runs) => console.log(costTablesMarkdown(runs))).catch((err) => {
+    planStacks().then((runs) => console.log(costTablesMarkdown(runs))).catch((err) => {
         console.error(err);
         process.exit(1);
     });

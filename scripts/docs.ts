@@ -31,7 +31,7 @@ export function diagramBlock(mermaid: string): string {
 }
 
 async function main(check: boolean): Promise<number> {
-    const runs = await planStacks(["dev", "prod"]);
+    const runs = await planStacks();
     const prod = runs.find((r) => r.stack === DIAGRAM_STACK)!;
     const { doc } = await planDocument(prod);
     const before = fs.readFileSync(README, "utf8");

@@ -1,59 +1,46 @@
 /**
- * `npm run plan -- [--stack dev] [--config FILE] [--policy-config FILE] [--json] [--base BASE.json] [--diagram]` (started by
- * stacks/plan/launch.js, which bundles this file and exits with `main`'s status).
+ * `npm run plan -- [flags]` (started by stacks/plan/launch.js, which bundles
+ * this file and exits with `main`'s status). The flags are one table in
+ * stacks/plan/flags.ts; `--help` prints it.
  *
  * Evaluates the real program offline under Pulumi mocks with a stack's
- * config and prints the report (or the JSON document with --json).
+ * config and prints the report (or the JSON document with --json; --out
+ * writes it to a file; --base adds the changes against an earlier plan;
+ * --diagram prints the topology instead).
  * Exit status: 0 no mandatory violation; 1 a mandatory violation; 2 invalid
  * config or usage, or a provider preflight violation (one line per problem on stderr).
  */
+import * as fs from "fs";
 import * as path from "path";
 import { estimateMonthlyCost } from "../components/cost";
 import { preflightLines, runPreflight } from "../components/preflight";
 import { hasMandatory, loadPolicyConfig, PolicyConfigError, runPoliciesOffline } from "../policy/offline";
 import { ipv6Readiness } from "../policy/ipv6-readiness";
+import { CostCap, costCapFromFile, CostCapError, LEGACY_STACK_CAP_KEY, POLICY_CONFIG_ENV, policyConfigPath, shownPath, stackCapDisagreement } from "./config/cost-cap";
+import { costShares, overCapAdvice } from "./plan/cost-advice";
 import { renderDiagram } from "./plan/diagram";
 import { BasePlan, BasePlanError, diffPlans, readBasePlan } from "./plan/diff";
+import { parsePlanArgs, PlanOptions, planUsage, UsageError } from "./plan/flags";
+import { reachability } from "./plan/reachability";
 import { buildPlanDocument, PlanDocument, renderReport } from "./plan/report";
 import { replacementsByConfigKey } from "./plan/replacements";
 import { PlanRun, runPlan } from "./plan/run";
 import { readStackFile, StackFileError } from "./plan/stack-file";
-import { CostCap, costCapFromFile, CostCapError, LEGACY_STACK_CAP_KEY, POLICY_CONFIG_ENV, policyConfigPath, shownPath, stackCapDisagreement } from "./config/cost-cap";
-
-interface Options { stack: string; configFile?: string; policyConfigFile?: string; json: boolean; baseFile?: string; diagram: boolean }
-
-const USAGE = "usage: npm run plan -- [--stack NAME] [--config Pulumi.NAME.yaml] [--policy-config policy/config/NAME.json] [--json] [--base BASE.json] [--diagram]";
-
-function parseArgs(argv: string[]): Options {
-    const options: Options = { stack: "dev", json: false, diagram: false };
-    for (let i = 0; i < argv.length; i++) {
-        const arg = argv[i];
-        const value = () => {
-            const next = argv[++i];
-            if (next === undefined || next.startsWith("--")) throw new UsageError(`${arg} needs a value`);
-            return next;
-        };
-        if (arg === "--stack" || arg === "-s") options.stack = value();
-        else if (arg === "--config" || arg === "-c") options.configFile = value();
-        else if (arg === "--policy-config") options.policyConfigFile = value();
-        else if (arg === "--json") options.json = true;
-        else if (arg === "--base") options.baseFile = value();
-        else if (arg === "--diagram") options.diagram = true;
-        else if (arg === "--help" || arg === "-h") throw new UsageError(USAGE);
-        else throw new UsageError(`unknown argument ${arg} (${USAGE})`);
-    }
-    return options;
-}
-
-class UsageError extends Error {}
+import { configKeyOf } from "./plan/violation-keys";
+import { reportWidth } from "./plan/wrap";
 
 export async function main(argv: string[]): Promise<number> {
-    let options: Options;
+    let options: PlanOptions;
     try {
-        options = parseArgs(argv);
+        options = parsePlanArgs(argv);
     } catch (err) {
-        process.stderr.write(`${(err as Error).message}\n`);
+        if (!(err instanceof UsageError)) throw err;
+        process.stderr.write(`${err.message}\n`);
         return 2;
+    }
+    if (options.help) {
+        process.stdout.write(`${planUsage()}\n`);
+        return 0;
     }
     // npm runs scripts from the package root, where the stack files live.
     const file = options.configFile ?? path.join(process.cwd(), `Pulumi.${options.stack}.yaml`);
@@ -115,8 +102,10 @@ export async function main(argv: string[]): Promise<number> {
     const { doc } = planned;
     // The diff informs and never changes the exit status.
     if (base) doc.diff = diffPlans(base, doc);
-    const text = options.diagram ? renderDiagram(doc) : options.json ? JSON.stringify(doc, null, 2) : renderReport(doc);
-    process.stdout.write(`${text}\n`);
+    const json = `${JSON.stringify(doc, null, 2)}\n`;
+    if (options.out) fs.writeFileSync(options.out, json);
+    const text = options.diagram ? `${renderDiagram(doc)}\n` : options.json ? json : `${renderReport(doc, reportWidth(options.width))}\n`;
+    process.stdout.write(text);
     // The providers' own rules on every planned input: a violation fails like invalid config.
     if (doc.preflight !== undefined && doc.preflight.violations.length > 0) {
         process.stderr.write(preflightLines(doc.preflight).map((line) => `${line}\n`).join(""));
@@ -126,10 +115,10 @@ export async function main(argv: string[]): Promise<number> {
 }
 
 /**
- * A plan run priced, checked against the policies of the cap's policy config
- * and rated for IPv6: the document `--json` prints, and whether a mandatory
- * policy failed. Throws PolicyConfigError for an invalid policy config.
- * Without `cap`, the stack's own policy/config/<stack>.json.
+ * A plan run priced, checked against the policies of the cap's policy config,
+ * preflighted, rated for IPv6 and reachability: the document `--json`
+ * prints, and whether a mandatory policy failed. Throws PolicyConfigError for
+ * an invalid policy config. Without `cap`, the stack's own policy/config/<stack>.json.
  */
 export async function planDocument(run: PlanRun, cap: CostCap = costCapFromFile(policyConfigPath(run.stack), run.stack)): Promise<{ doc: PlanDocument; mandatory: boolean }> {
     const estimate = estimateMonthlyCost(
@@ -141,17 +130,23 @@ export async function planDocument(run: PlanRun, cap: CostCap = costCapFromFile(
         config: loadPolicyConfig(path.basename(cap.file, ".json"), undefined, path.dirname(cap.file)),
         secretLength: (resource, inputPath) => (resource as (typeof run.resources)[number]).secretLengths?.[inputPath],
     });
+    const policyConfig = shownPath(cap.file);
+    const advice = estimate.monthly > cap.monthlyCapUsd ? overCapAdvice(run.config, run.resources, estimate.monthly, cap.monthlyCapUsd) : undefined;
     const doc = buildPlanDocument(run, {
         preflight: runPreflight(run.resources),
-        policies: { violations: policies.violations },
+        policies: { violations: policies.violations.map((v) => ({ ...v, configKey: configKeyOf(v, run.config, policyConfig) })) },
         ipv6: ipv6Readiness(run.resources),
-        policyConfig: shownPath(cap.file),
+        reachability: reachability(run.config, run.resources),
+        policyConfig,
         replacements: replacementsByConfigKey(run.resources),
         cost: {
             currency: "USD",
             monthly: estimate.monthly,
             cap: cap.monthlyCapUsd,
-            items: estimate.items.map(({ type, name, monthly, basis }) => ({ type, name, monthly, basis })),
+            ...(estimate.range ? { range: estimate.range } : {}),
+            items: estimate.items.map(({ type, name, monthly, basis, asOf, source, range }) => ({ type, name, monthly, basis, ...(asOf ? { asOf, source } : {}), ...(range ? { range } : {}) })),
+            shares: costShares(estimate.items, run.config),
+            ...(advice ? { advice } : {}),
         },
     });
     return { doc, mandatory: hasMandatory(policies) };

@@ -39,6 +39,11 @@ export interface PriceLine {
     /** Source letters, keys of `Catalogue.sources`. */
     source: string[];
     note?: string;
+    /**
+     * Other figures the sources print for the same item (they disagree);
+     * `price` stays the estimate's figure, the report gives the range.
+     */
+    alsoQuoted?: number[];
     /** Present when the price is computed from other lines rather than sourced. */
     derived?: DerivedFrom;
 }
@@ -66,6 +71,7 @@ const lineSchema = z.strictObject({
     asOf: z.string().min(1),
     source: z.array(z.string().min(1)).min(1),
     note: z.string().optional(),
+    alsoQuoted: z.array(z.number().nonnegative()).min(1).optional(),
     derived: z.strictObject({ from: z.array(z.string()).min(1), rule: z.string().min(1), factor: z.number().positive() }).optional(),
 });
 

@@ -126,6 +126,7 @@ export function deriveLines(allLines: readonly PriceLine[], rules: readonly Regi
                 },
             };
             if (base.note) line.note = base.note;
+            if (base.alsoQuoted) line.alsoQuoted = base.alsoQuoted.map((p) => round(p * factor.value, 6));
             lines.push(line);
             has.add(key);
         }

@@ -19,6 +19,7 @@
  * estimated; the basis names their catalogue price where the catalogue has one.
  */
 import { CATALOGUE, Catalogue, Cloud, PriceLine, findLine } from "./catalogue";
+import { boundCatalogue, describeSources } from "./provenance";
 import { DEFAULTS as FAILOVER_DEFAULTS, ENV as FAILOVER_ENV } from "../aws/failover/contract";
 
 export interface ResourceLike {
@@ -49,6 +50,8 @@ export interface EstimateOptions {
     catalogue?: Catalogue;
     /** Default: SNAPSHOT_ASSUMPTIONS. */
     snapshots?: Partial<SnapshotAssumptions>;
+    /** Compute each line's low–high range (default true; the range estimates themselves turn it off). */
+    ranges?: boolean;
 }
 
 export interface CostItem {
@@ -58,12 +61,20 @@ export interface CostItem {
     monthly: number;
     basis: string;
     priced: boolean;
+    /** As-of dates of the catalogue prices the line used ("; "-joined when they differ). */
+    asOf?: string;
+    /** The sources of those prices: "<letter>: <description> (<reference>)". */
+    source?: string[];
+    /** Present where the sources disagree or a price is derived: the monthly figure at the low and high bounds. */
+    range?: { low: number; high: number };
 }
 
 export interface CostEstimate {
     currency: "USD";
     /** Sum of the items' rounded monthly figures. */
     monthly: number;
+    /** The total at the items' low and high bounds; present when any item has a range. */
+    range?: { low: number; high: number };
     items: CostItem[];
     /** Lines with priced: false (not included in `monthly`). */
     unpriced: number;
@@ -114,6 +125,7 @@ export function estimateMonthlyCost(resources: ReadonlyArray<ResourceLike>, opti
         const location = str(resource.inputs.location);
         const azureLocation = normaliseLocation(location && location !== "global" ? location : options.azureLocation);
         const derivedNotes = new Set<string>();
+        const used: PriceLine[] = [];
         const regionOf = (cloud: Cloud) => (cloud === "aws" ? awsRegion : azureLocation);
         const ctx: Context = {
             resource, all: resources, hours, snapshots, awsRegion, azureLocation,
@@ -127,6 +139,7 @@ export function estimateMonthlyCost(resources: ReadonlyArray<ResourceLike>, opti
                 const line = findLine(catalogue, cloud, regionOf(cloud), id);
                 if (!line) throw new Unpriced(`no catalogue price for ${id} in ${regionOf(cloud)}`);
                 if (line.derived) derivedNotes.add(`${line.region} price derived: ${line.derived.rule.split(";")[0]}`);
+                used.push(line);
                 return line;
             },
         };
@@ -137,16 +150,36 @@ export function estimateMonthlyCost(resources: ReadonlyArray<ResourceLike>, opti
         }
         try {
             const result = rule(ctx);
-            items.push({ type: resource.type, name: resource.name, monthly: cents(result.monthly), basis: result.basis + ctx.takeNotes(), priced: true });
-            items.push(...(result.extra ?? []));
+            const provenance = used.length > 0
+                ? { asOf: [...new Set(used.map((l) => l.asOf))].join("; "), source: describeSources(used.flatMap((l) => l.source), catalogue) }
+                : {};
+            items.push({ type: resource.type, name: resource.name, monthly: cents(result.monthly), basis: result.basis + ctx.takeNotes(), priced: true, ...provenance });
+            items.push(...(result.extra ?? []).map((extra) => ({ ...provenance, ...extra })));
         } catch (error) {
             if (!(error instanceof Unpriced)) throw error;
             items.push(unpriced(resource, error.message));
         }
     }
+    const monthly = cents(items.reduce((sum, i) => sum + i.monthly, 0));
+    let range: CostEstimate["range"];
+    if (options.ranges !== false) {
+        // The same rules over the catalogue at its low and its high bounds; lines match by position.
+        const low = estimateMonthlyCost(resources, { ...options, catalogue: boundCatalogue(catalogue, "low"), ranges: false }).items;
+        const high = estimateMonthlyCost(resources, { ...options, catalogue: boundCatalogue(catalogue, "high"), ranges: false }).items;
+        items.forEach((item, i) => {
+            const l = low[i]?.monthly ?? item.monthly;
+            const h = high[i]?.monthly ?? item.monthly;
+            if (l !== item.monthly || h !== item.monthly) item.range = { low: Math.min(l, item.monthly), high: Math.max(h, item.monthly) };
+        });
+        if (items.some((i) => i.range)) {
+            const sum = (pick: (i: CostItem) => number) => cents(items.reduce((s, i) => s + pick(i), 0));
+            range = { low: sum((i) => i.range?.low ?? i.monthly), high: sum((i) => i.range?.high ?? i.monthly) };
+        }
+    }
     return {
         currency: "USD",
-        monthly: cents(items.reduce((sum, i) => sum + i.monthly, 0)),
+        monthly,
+        ...(range ? { range } : {}),
         items,
         unpriced: items.filter((i) => !i.priced).length,
         skipped,

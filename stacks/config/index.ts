@@ -3,7 +3,9 @@
  * it. The only config module that imports Pulumi.
  */
 import * as pulumi from "@pulumi/pulumi";
-import { NAMESPACE, namespaceConfig, requireValidConfig } from "./resolve";
+import { namespaceProblems } from "./namespaces";
+import { ConfigError, NAMESPACE, namespaceConfig, requireValidConfig } from "./resolve";
+import { clearTextSecretProblems } from "./secrets-hygiene";
 
 export * from "./resolve";
 export * from "./schema";
@@ -15,7 +17,16 @@ export function rawConfigFromRuntime(): Record<string, unknown> {
 
 /** The validated config, or a ConfigError listing every problem; called before any resource is declared. */
 export function loadConfig() {
-    return requireValidConfig(rawConfigFromRuntime());
+    const all = pulumi.runtime.allConfig();
+    // The engine marks a whole key secret when any part of it is; per-value checks are the offline plan's (it reads the file).
+    const isSecret = (pulumi.runtime as unknown as { isConfigSecret(key: string): boolean }).isConfigSecret;
+    const raw = namespaceConfig(all);
+    const hygiene = [
+        ...namespaceProblems(Object.keys(all)),
+        ...clearTextSecretProblems(raw, (p) => isSecret(`${NAMESPACE}:${p.split(".")[0]}`), pulumi.getStack()),
+    ];
+    if (hygiene.length > 0) throw new ConfigError(hygiene);
+    return requireValidConfig(raw);
 }
 
 /**

@@ -289,7 +289,7 @@ function unwrap(schema: z.core.$ZodType): z.core.$ZodType {
     }
 }
 
-function closest(word: string, candidates: string[]): string | undefined {
+export function closest(word: string, candidates: string[]): string | undefined {
     let best: string | undefined;
     let bestDistance = Infinity;
     for (const candidate of candidates) {

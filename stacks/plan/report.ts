@@ -6,12 +6,26 @@
 import type { PreflightResult } from "../../components/preflight/types";
 import { renderBaseline } from "./report-baseline";
 import type { Ipv6Readiness } from "../../policy/ipv6-readiness";
+import type { CostAdvice, CostShare } from "./cost-advice";
 import { PlanDiff, renderDiffText } from "./diff";
+import { Reachability, renderReachability } from "./reachability";
 import { ConfigKeyReplacements, renderReplacements } from "./replacements";
 import { PlanRun, PlannedResource } from "./run";
+import { NOT_A_SETTING } from "./violation-keys";
+import { wrapLine, wrapText } from "./wrap";
 
-export interface CostItem { type: string; name: string; monthly: number; basis: string }
-export interface PolicyViolation { policy: string; level: "mandatory" | "advisory"; resource: string | null; message: string }
+export interface CostItem {
+    type: string; name: string; monthly: number; basis: string;
+    /** As-of dates and sources ("<letter>: <description> (<reference>)") of the prices used. */
+    asOf?: string; source?: string[];
+    /** Where sources disagree or a price is derived: the monthly figure at the low and high bounds. */
+    range?: { low: number; high: number };
+}
+export interface PolicyViolation {
+    policy: string; level: "mandatory" | "advisory"; resource: string | null; message: string;
+    /** The config key to change (stacks/plan/violation-keys.ts); null when no setting causes it. */
+    configKey?: string | null;
+}
 
 export interface PlanDocument {
     stack: string;
@@ -33,7 +47,13 @@ export interface PlanDocument {
         };
         sites: Array<{ name: string; addressSpaces: string[] }>;
     };
-    cost: { currency: "USD"; monthly: number; cap: number | null; items: CostItem[] };
+    cost: {
+        currency: "USD"; monthly: number; range?: { low: number; high: number }; cap: number | null; items: CostItem[];
+        /** The bill by family, largest first (stacks/plan/cost-advice.ts). */
+        shares?: CostShare[];
+        /** Over the cap only: each alternative the config has, with its computed monthly saving. */
+        advice?: CostAdvice[];
+    };
     policies: { violations: PolicyViolation[] };
     /** The providers' own rules checked offline (components/preflight); absent for older readers. */
     preflight?: PreflightResult;
@@ -43,12 +63,14 @@ export interface PlanDocument {
     policyConfig?: string;
     /** Per config key: what a change would replace, what it updates in place (stacks/plan/replacements.ts). */
     replacements?: ConfigKeyReplacements[];
+    /** Who reaches what, over which family and path (stacks/plan/reachability.ts). */
+    reachability?: Reachability;
     outputs: Record<string, unknown>;
     /** Only with `--base`: the changes against an earlier plan (stacks/plan/diff.ts). */
     diff?: PlanDiff;
 }
 
-export function buildPlanDocument(run: PlanRun, extra?: { cost?: PlanDocument["cost"]; policies?: PlanDocument["policies"]; ipv6?: unknown; policyConfig?: string; replacements?: ConfigKeyReplacements[]; preflight?: PreflightResult }): PlanDocument {
+export function buildPlanDocument(run: PlanRun, extra?: { cost?: PlanDocument["cost"]; policies?: PlanDocument["policies"]; ipv6?: unknown; policyConfig?: string; replacements?: ConfigKeyReplacements[]; preflight?: PreflightResult; reachability?: Reachability }): PlanDocument {
     const byUrn = new Map(run.resources.map((r) => [r.urn, r]));
     const parentName = (r: PlannedResource) => {
         const parent = r.parent ? byUrn.get(r.parent) : undefined;
@@ -93,12 +115,13 @@ export function buildPlanDocument(run: PlanRun, extra?: { cost?: PlanDocument["c
         ipv6: extra?.ipv6 ?? null,
         ...(extra?.policyConfig !== undefined ? { policyConfig: extra.policyConfig } : {}),
         ...(extra?.replacements !== undefined ? { replacements: extra.replacements } : {}),
+        ...(extra?.reachability ? { reachability: extra.reachability } : {}),
         outputs: run.outputs,
     };
 }
 
-/** The human report. */
-export function renderReport(doc: PlanDocument): string {
+/** The human report, wrapped at `width` columns. */
+export function renderReport(doc: PlanDocument, width = Infinity): string {
     const lines: string[] = [];
     lines.push(`Landing zone plan — stack "${doc.stack}" (offline, Pulumi mocks; no cloud calls)`, "");
     if (doc.diff) lines.push(...renderDiffText(doc.diff));
@@ -128,14 +151,34 @@ export function renderReport(doc: PlanDocument): string {
 
     const cap = doc.cost.cap;
     const capText = cap !== null ? ` against a cap of $${cap.toFixed(2)} (${doc.cost.monthly <= cap ? `${((doc.cost.monthly / cap) * 100).toFixed(0)} % used` : `OVER by $${(doc.cost.monthly - cap).toFixed(2)}`}${doc.policyConfig ? `, from ${doc.policyConfig}` : ""})` : " (no cap set)";
+    const range = (r: { low: number; high: number } | undefined) => (r ? `${r.low.toFixed(2)}–${r.high.toFixed(2)}` : "");
     lines.push(`Monthly cost estimate: $${doc.cost.monthly.toFixed(2)}${capText}`);
+    if (doc.cost.range) lines.push(`  range $${range(doc.cost.range).replace("–", "–$")} (where sources disagree or a price is derived)`);
     const charged = doc.cost.items.filter((i) => i.monthly !== 0 || i.basis.startsWith("unpriced")).sort((a, b) => b.monthly - a.monthly);
-    lines.push(...table(["USD/month", "resource", "basis"], charged.map((i) => [i.monthly.toFixed(2), `${shortType(i.type)} ${i.name}`, i.basis])).map((l) => `  ${l}`));
+    const letters = (i: CostItem) => (i.source ?? []).map((s) => s.split(":")[0]);
+    const provenance = (i: CostItem) => (i.asOf ? ` (as of ${i.asOf}; ${letters(i).join(", ")})` : "");
+    lines.push(...table(["USD/month", "range", "resource", "basis (as of; sources)"], charged.map((i) => [i.monthly.toFixed(2), range(i.range), `${shortType(i.type)} ${i.name}`, i.basis + provenance(i)]), width - 2).map((l) => `  ${l}`));
+    const sources = [...new Set(charged.flatMap((i) => i.source ?? []))];
+    if (sources.length > 0) lines.push(`  Sources: ${sources.join("; ")}`);
+    if (doc.cost.shares?.length) {
+        lines.push(`  Where it goes: ${doc.cost.shares.map((s) => `${s.what} ${(s.share * 100).toFixed(0)} % ($${s.monthly.toFixed(2)})`).join("; ")}`);
+    }
+    if (doc.cost.advice) {
+        lines.push(doc.cost.advice.length === 0
+            ? "  Over the cap, and no single change this config offers lowers the estimate: raise the cap or redesign."
+            : "  Over the cap. Alternatives this config has, each alone, priced with the change made:");
+        for (const a of doc.cost.advice) {
+            lines.push(`    ${a.key}: ${a.change}: saves $${a.monthlySaving.toFixed(2)} a month → $${a.monthlyAfter.toFixed(2)}${a.fitsCap ? " (under the cap)" : ""}; trade-off: ${a.tradeOff}`);
+        }
+    }
     const free = doc.cost.items.length - charged.length;
     if (free > 0) lines.push(`  (+ ${free} resources priced at $0: networks, routes, IAM, free-tier Lambda and rules; see --json for each basis)`);
     lines.push("");
     lines.push(`Policies${doc.policyConfig ? ` (config ${doc.policyConfig})` : ""}: ${doc.policies.violations.length === 0 ? "no violations" : `${doc.policies.violations.length} violation(s)`}`);
-    for (const v of doc.policies.violations) lines.push(`  [${v.level}] ${v.policy}${v.resource ? ` (${v.resource})` : ""}: ${v.message}`);
+    for (const v of doc.policies.violations) {
+        const change = v.configKey === undefined ? "" : ` → change ${v.configKey ?? `nothing in the config (${NOT_A_SETTING})`}`;
+        lines.push(`  [${v.level}] ${v.policy}${change}${v.resource ? ` (${v.resource})` : ""}: ${v.message}`);
+    }
     lines.push("");
     if (doc.preflight) {
         lines.push(`Provider preflight: ${doc.preflight.rules} rules checked, ${doc.preflight.violations.length === 0 ? "no violations" : `${doc.preflight.violations.length} violation(s) (the clouds would refuse these)`}`);
@@ -144,6 +187,7 @@ export function renderReport(doc: PlanDocument): string {
     }
     lines.push(...renderIpv6(doc.ipv6 as Ipv6Readiness | null));
     lines.push("");
+    if (doc.reachability) lines.push(...renderReachability(doc.reachability), "");
     const replacements = renderReplacements(doc.replacements ?? []);
     if (replacements.length > 0) lines.push(...replacements, "");
     lines.push("Outputs:");
@@ -151,7 +195,7 @@ export function renderReport(doc: PlanDocument): string {
         if (key === "addressPlan" || key === "branchRouterSheets") continue;
         lines.push(`  ${key}: ${JSON.stringify(value)}`);
     }
-    return lines.join("\n");
+    return lines.flatMap((line) => wrapLine(line, width)).join("\n");
 }
 
 /** The branch router sheets (stack output `branchRouterSheets`): what each office's router needs. */
@@ -244,8 +288,14 @@ function shortType(type: string): string {
     return type.split(":").pop() ?? type;
 }
 
-function table(header: string[], rows: string[][]): string[] {
+/** A table; its last column wraps under itself to fit `width`. */
+function table(header: string[], rows: string[][], width = Infinity): string[] {
     const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? "").length)));
-    const fmt = (r: string[]) => r.map((c, i) => (i === r.length - 1 ? c : c.padEnd(widths[i]))).join("  ");
-    return [fmt(header), fmt(widths.map((w) => "-".repeat(w))), ...rows.map(fmt)];
+    const lastStart = widths.slice(0, -1).reduce((sum, w) => sum + w + 2, 0);
+    const fmt = (r: string[]) => {
+        const line = r.map((c, i) => (i === r.length - 1 ? c : c.padEnd(widths[i]))).join("  ");
+        return width === Infinity || width - lastStart < 20 ? [line] : wrapText(line, width, lastStart);
+    };
+    const rule = widths.map((w, i) => "-".repeat(i === widths.length - 1 && width !== Infinity ? Math.max(header[i].length, Math.min(w, width - lastStart)) : w));
+    return [fmt(header), fmt(rule), ...rows.map(fmt)].flat();
 }

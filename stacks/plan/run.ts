@@ -10,7 +10,9 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import { AddressPlan } from "../../components/addressing";
-import { LandingZoneConfig, namespaceConfig, resolveConfig } from "../config/resolve";
+import { LandingZoneConfig, namespaceConfig, NAMESPACE, resolveConfig } from "../config/resolve";
+import { namespaceProblems } from "../config/namespaces";
+import { clearTextSecretProblems } from "../config/secrets-hygiene";
 import { LandingZoneMocks } from "./mocks";
 import { StackConfig } from "./stack-file";
 
@@ -50,8 +52,14 @@ export type PlanResult = { ok: true; run: PlanRun } | { ok: false; problems: str
 
 /** Runs the program for one stack under mocks. Config problems come back as lines, not exceptions. */
 export async function runPlan(stack: string, stackConfig: StackConfig, project = "landing-zone"): Promise<PlanResult> {
-    const validated = resolveConfig(namespaceConfig(stackConfig.config));
-    if (!validated.ok) return { ok: false, problems: validated.problems };
+    const raw = namespaceConfig(stackConfig.config);
+    const secretPaths = new Set(stackConfig.secretPaths);
+    const hygiene = [
+        ...namespaceProblems(Object.keys(stackConfig.config)),
+        ...clearTextSecretProblems(raw, (p) => secretPaths.has(`${NAMESPACE}:${p}`), stack),
+    ];
+    const validated = resolveConfig(raw);
+    if (hygiene.length > 0 || !validated.ok) return { ok: false, problems: [...hygiene, ...(validated.ok ? [] : validated.problems)] };
 
     const region = validated.config.aws.region;
     pulumi.runtime.setAllConfig(stackConfig.config, stackConfig.secretKeys);

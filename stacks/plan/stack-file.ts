@@ -11,6 +11,7 @@ import * as fs from "fs";
 import * as YAML from "yaml";
 import { closest } from "../../components/catalogue/suggest";
 import { PassphraseCrypter, PassphraseError, passphraseFromEnvironment } from "./passphrase";
+import { secureValueProblem } from "./secure-value";
 
 export interface StackConfig {
     /** Full keys (`landing-zone:aws`) to string values, as the engine passes them. */
@@ -19,6 +20,8 @@ export interface StackConfig {
     secretKeys: string[];
     /** Every placeholder or decrypted secret value, so reports can redact them wherever they surface. */
     secretValues: string[];
+    /** Where each secret sits: the full key, then `.`-separated object keys (`landing-zone:vpnPreSharedKeys.head-office`). */
+    secretPaths: string[];
 }
 
 export class StackFileError extends Error {}
@@ -55,10 +58,22 @@ export function readStackFile(path: string, passphrase: string | undefined = pas
             throw new StackFileError(`${path}: ${topKey}: unknown top-level key${guess ? `; did you mean "${guess}"?` : ""} (a stack file has ${STACK_FILE_KEYS.join(", ")})`);
         }
     }
+    const passphraseStack = typeof root.encryptionsalt === "string";
+    // Malformed ciphertext is refused before anything else, all of it at once.
+    const malformed: string[] = [];
+    for (const [key, value] of Object.entries(root.config ?? {})) {
+        replaceSecure(value, key, (ciphertext, at) => {
+            const problem = secureValueProblem(ciphertext, passphraseStack);
+            if (problem) malformed.push(`${at}: ${problem}`);
+            return "";
+        });
+    }
+    if (malformed.length > 0) throw new StackFileError(malformed.map((line) => `${line} (in ${path})`).join("\n"));
+
     let crypter: PassphraseCrypter | undefined;
-    if (passphrase !== undefined && typeof root.encryptionsalt === "string") {
+    if (passphrase !== undefined && passphraseStack) {
         try {
-            crypter = PassphraseCrypter.open(passphrase, root.encryptionsalt);
+            crypter = PassphraseCrypter.open(passphrase, root.encryptionsalt as string);
         } catch (err) {
             if (err instanceof PassphraseError) throw new StackFileError(`${path}: ${err.message}`);
             throw err;
@@ -67,13 +82,15 @@ export function readStackFile(path: string, passphrase: string | undefined = pas
     const config: Record<string, string> = {};
     const secretKeys: string[] = [];
     const secretValues: string[] = [];
+    const secretPaths: string[] = [];
     for (const [key, value] of Object.entries(root.config ?? {})) {
         let containsSecret = false;
-        const resolved = replaceSecure(value, (ciphertext) => {
+        const resolved = replaceSecure(value, key, (ciphertext, at) => {
             containsSecret = true;
+            secretPaths.push(at);
             let plaintext: string;
             try {
-                plaintext = crypter ? crypter.decrypt(ciphertext) : secretPlaceholder(secretValues.length);
+                plaintext = crypter ? crypter.decrypt(ciphertext as string) : secretPlaceholder(secretValues.length);
             } catch (err) {
                 throw new StackFileError(`${path}: ${key}: ${(err as Error).message}`);
             }
@@ -83,18 +100,27 @@ export function readStackFile(path: string, passphrase: string | undefined = pas
         config[key] = typeof resolved === "string" ? resolved : JSON.stringify(resolved);
         if (containsSecret) secretKeys.push(key);
     }
-    return { config, secretKeys, secretValues };
+    // A passphrase only opens a passphrase stack; silently planning placeholders instead would hide the mistake.
+    // An empty one is what CI passes when no passphrase secret is configured: that is "none".
+    if (passphrase && !passphraseStack && secretPaths.length > 0) {
+        throw new StackFileError(
+            `${path}: a passphrase is set (PULUMI_CONFIG_PASSPHRASE or PULUMI_CONFIG_PASSPHRASE_FILE) but the file has no encryptionsalt, ` +
+            `so its secure: values were not encrypted with a passphrase; unset the passphrase to plan with placeholders, ` +
+            `or move the stack to the passphrase provider (pulumi stack change-secrets-provider passphrase)`);
+    }
+    return { config, secretKeys, secretValues, secretPaths };
 }
 
-/** Replaces every `{ secure: "..." }` in a config value with what `decrypt` returns. */
-function replaceSecure(value: unknown, decrypt: (ciphertext: string) => string): unknown {
-    if (Array.isArray(value)) return value.map((v) => replaceSecure(v, decrypt));
+/**
+ * Replaces every `{ secure: ... }` in a config value with what `decrypt`
+ * returns; `at` is the value's path (the key, then `.`-joined object keys, `[i]` for list items).
+ */
+function replaceSecure(value: unknown, at: string, decrypt: (ciphertext: unknown, at: string) => string): unknown {
+    if (Array.isArray(value)) return value.map((v, i) => replaceSecure(v, `${at}[${i}]`, decrypt));
     if (value && typeof value === "object") {
         const entries = Object.entries(value as Record<string, unknown>);
-        if (entries.length === 1 && entries[0][0] === "secure" && typeof entries[0][1] === "string") {
-            return decrypt(entries[0][1]);
-        }
-        return Object.fromEntries(entries.map(([k, v]) => [k, replaceSecure(v, decrypt)]));
+        if (entries.length === 1 && entries[0][0] === "secure") return decrypt(entries[0][1], at);
+        return Object.fromEntries(entries.map(([k, v]) => [k, replaceSecure(v, `${at}.${k}`, decrypt)]));
     }
     return value;
 }

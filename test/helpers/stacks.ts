@@ -58,7 +58,7 @@ const plans = new Map<string, Promise<PlanRun>>();
  * The offline plan of an unedited stack file, run once per test process and
  * shared by every spec (a plan takes about a second; treat it as read-only).
  */
-export function planOfStack(stack: "dev" | "prod"): Promise<PlanRun> {
+export function planOfStack(stack: string): Promise<PlanRun> {
     let planned = plans.get(stack);
     if (!planned) {
         planned = runPlan(stack, readStackFile(path.join(ROOT, `Pulumi.${stack}.yaml`))).then((result) => {

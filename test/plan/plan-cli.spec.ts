@@ -90,7 +90,7 @@ describe("offline plan", () => {
     });
 
     it("never prints secret values from the stack file", async () => {
-        const ciphertext = "v1:Zm9vYmFyYmF6:c2VjcmV0LWNpcGhlcnRleHQtdGhhdC1tdXN0LW5vdC1sZWFr";
+        const ciphertext = "v1:Zm9vYmFyYmF6cXV4:c2VjcmV0LWNpcGhlcnRleHQtdGhhdC1tdXN0LW5vdC1sZWFr";
         const file = editedStackFile("dev", (c) => (c["landing-zone:vpnPreSharedKeys"] = { "head-office": { secure: ciphertext } }));
         for (const args of [["--config", file, "--json"], ["--config", file]]) {
             const { code, stdout, stderr } = await plan(args);

@@ -3,6 +3,7 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { bundlePolicyPack } from "../../policy/bundle";
+import { discoverEnvironments } from "../../stacks/environments";
 
 describe("policy pack bundle for `pulumi policy publish`", () => {
     it("is self-contained: one index.js, the pack files, and package.json pinning every @pulumi SDK it requires", async () => {
@@ -17,6 +18,9 @@ describe("policy pack bundle for `pulumi policy publish`", () => {
         const code = fs.readFileSync(path.join(out, "index.js"), "utf8");
         assert.ok(!/require\("\.\.\/policy|require\("\.\/(cost|ipv6|security)/.test(code), "policy modules are inlined");
         assert.ok(!/require\("[^"]*components\/cost/.test(code), "the estimator and its catalogue are inlined");
-        assert.deepEqual(fs.readdirSync(path.join(out, "config")).sort(), ["dev.json", "prod.json"]);
+        // A policy config for every environment the stack files define (more may be prepared ahead of their stack).
+        const configs = fs.readdirSync(path.join(out, "config"));
+        assert.deepEqual(discoverEnvironments().filter((env) => !configs.includes(`${env}.json`)), []);
+        assert.ok(configs.every((f) => f.endsWith(".json")), configs.join(", "));
     });
 });

@@ -30,8 +30,10 @@ describe("IPv6 readiness", () => {
         assert.deepEqual(r.networks, { dualStack: 1, ipv4Only: 3, ipv6Only: 0, unknown: 0 });
         assert.deepEqual(r.subnets, { dualStack: 1, ipv4Only: 2, ipv6Only: 0, unknown: 0 });
         assert.deepEqual(r.interfaces, { dualStack: 1, ipv4Only: 0, ipv6Only: 0, unknown: 0 });
-        // Endpoints: EIP (reachable via the instance's own IPv6), 443 (dual), 8080 (IPv4 only), VPN site (platform limit).
-        assert.deepEqual(r.internetFacing, { total: 4, reachableOverIpv6: 2, share: 0.5 });
+        // Endpoints: EIP (an IPv4 address: not reachable over IPv6, however the server is), 443 (dual), 8080 (IPv4 only), VPN site (platform limit).
+        assert.deepEqual(r.internetFacing, { total: 4, reachableOverIpv6: 1, share: 0.25 });
+        assert.equal(r.items.find((i) => i.name === "tier-eip")!.reachableOverIpv6, false);
+        assert.deepEqual(r.items.filter((i) => i.stack === "ipv4-only" && i.reachableOverIpv6 === true), [], "an IPv4-only endpoint counted as reachable over IPv6");
         const item = (name: string) => r.items.find((i) => i.name === name)!;
         assert.deepEqual(item("spoke-vnet").reason?.kind, "platform-limit");
         assert.match(item("orphan-vnet").reason!.detail, /no Virtual WAN hub connection attaches it/);

@@ -9,6 +9,7 @@ import { costPolicies } from "../../policy/cost";
 import { ipv6Policies, subnetIpv6, vpcIpv6 } from "../../policy/ipv6";
 import { hasMandatory, loadPolicyConfig, OfflineResource, PolicyConfigError, runPoliciesOffline, validatePolicyConfig } from "../../policy/offline";
 import { allPolicies } from "../../policy/policies";
+import { discoverEnvironments } from "../../stacks/environments";
 import { reliabilityPolicies } from "../../policy/reliability";
 import { securityPolicies } from "../../policy/security";
 import { advisory, check, declare, mandatory } from "./helpers";
@@ -111,7 +112,7 @@ describe("offline policy engine", () => {
     });
 
     describe("policy config files", () => {
-        for (const env of ["dev", "prod"]) {
+        for (const env of discoverEnvironments()) {
             it(`policy/config/${env}.json is valid, has the cap, and Pulumi.${env}.yaml carries no second one`, () => {
                 const config = loadPolicyConfig(env);
                 const stack = YAML.parse(fs.readFileSync(path.join(root, `Pulumi.${env}.yaml`), "utf8")) as { config: Record<string, unknown> };
