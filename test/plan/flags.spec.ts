@@ -23,7 +23,9 @@ describe("plan flags", function () {
     });
 
     it("parses values as --flag VALUE and --flag=VALUE, and refuses unknown flags and missing values", () => {
-        assert.deepEqual(parsePlanArgs(["--stack", "prod", "--out=plan.json", "--json"]), { stack: "prod", out: "plan.json", json: true, help: false });
+        assert.deepEqual(parsePlanArgs(["--stack", "prod", "--out=plan.json", "--json"]), { stack: "prod", out: "plan.json", json: true, diagram: false, help: false });
+        assert.equal(parsePlanArgs(["--base", "b.json", "--diagram"]).baseFile, "b.json");
+        assert.equal(parsePlanArgs(["--diagram"]).diagram, true);
         assert.throws(() => parsePlanArgs(["--frobnicate"]), UsageError);
         assert.throws(() => parsePlanArgs(["--out"]), /--out needs a value/);
         assert.throws(() => parsePlanArgs(["--width", "10"]), /at least 40/);
