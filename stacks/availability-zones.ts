@@ -8,7 +8,7 @@
  * one line per missing zone; the offline plan's mocks answer it from the
  * catalogue (stacks/plan/mocks.ts).
  */
-import * as aws from "@pulumi/aws";
+import { getAvailabilityZones } from "@pulumi/aws/getAvailabilityZones";
 import type { Provider as AwsProvider } from "@pulumi/aws/provider";
 import * as pulumi from "@pulumi/pulumi";
 import type { LandingZoneConfig } from "./config/resolve";
@@ -23,7 +23,7 @@ export function missingZoneProblems(region: string, configured: readonly string[
 
 /** Asks the provider for the account's available zones and throws a RunError naming every missing one. */
 export async function confirmAvailabilityZones(config: Pick<LandingZoneConfig, "aws">, provider: AwsProvider): Promise<string[]> {
-    const answer = await aws.getAvailabilityZones({
+    const answer = await getAvailabilityZones({
         state: "available",
         // Availability Zones only: a Local or Wavelength Zone is not where the tier spreads.
         filters: [{ name: "zone-type", values: ["availability-zone"] }],
