@@ -31,7 +31,7 @@ export const TYPES = {
 } as const;
 
 const ofType = (resources: readonly PolicyResource[], type: string) => resources.filter((r) => r.type === type);
-const props = (r: PolicyResource) => r.props as Record<string, any>;
+const props = (r: PolicyResource) => r.props;
 
 export const auditTrail: StackValidationPolicy = {
     name: "baseline-audit-trail",
@@ -175,7 +175,7 @@ export const vpnAlerts: StackValidationPolicy = {
         const alerts = ofType(args.resources, TYPES.metricAlert);
         const connectionNames = alerts.flatMap((a) => {
             const names = peek(() => asArray(props(a).criteria?.allOf).flatMap((c: any) => asArray(c?.dimensions).filter((d: any) => d?.name === "ConnectionName").flatMap((d: any) => asArray(d.values))));
-            return names === UNKNOWN ? [] : (names as unknown[]).filter((n): n is string => typeof n === "string");
+            return names === UNKNOWN ? [] : (names).filter((n): n is string => typeof n === "string");
         });
         for (const vpn of azureVpns) {
             const watched = connectionNames.some((n) => azureNameMatches(vpn, n));

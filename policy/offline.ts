@@ -321,7 +321,7 @@ export async function runPoliciesOffline(resources: readonly OfflineResource[], 
                 };
                 for (const v of applicable) {
                     try {
-                        await v(args, report as policySdk.ReportViolation);
+                        await v(args, report);
                     } catch (e) {
                         handle(policy.name, r.urn, e, report);
                     }
@@ -339,7 +339,7 @@ export async function runPoliciesOffline(resources: readonly OfflineResource[], 
                 notApplicable,
             };
             try {
-                await validateStack(args, report as policySdk.ReportViolation);
+                await validateStack(args, report);
             } catch (e) {
                 handle(policy.name, null, e, report);
             }

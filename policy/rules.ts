@@ -131,7 +131,7 @@ export function internetInboundRules(type: string, props: Record<string, unknown
             break;
         }
         case AWS_SECURITY_GROUP_RULE:
-            if (String(props.type) === "ingress") rules.push(fromAwsIngress(props as AwsIngressLike, "rule"));
+            if (String(props.type) === "ingress") rules.push(fromAwsIngress(props, "rule"));
             break;
         case AWS_INGRESS_RULE: {
             const protocol = awsProtocol(props.ipProtocol);
@@ -144,7 +144,7 @@ export function internetInboundRules(type: string, props: Record<string, unknown
             break;
         }
         case AZURE_SECURITY_RULE:
-            rules.push(...fromAzureRule(props as AzureRuleLike, "rule"));
+            rules.push(...fromAzureRule(props, "rule"));
             break;
     }
     return rules.filter((r) => r.ipv4Internet || r.ipv6Internet);

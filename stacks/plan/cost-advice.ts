@@ -95,7 +95,7 @@ export function leversOf(config: LandingZoneConfig): Lever[] {
         edit: (rs) => ({
             resources: withInputs(withInputs(withInputs(withoutSpoke(rs, config), "azure-native:network:VirtualWan", (i) => ({ ...i, type: "Basic" })),
                 "azure-native:network:VirtualHub", (i) => ({ ...i, ...(i.sku ? { sku: "Basic" } : {}) })),
-                "azure-native:network:VpnGateway", (i) => ({ ...i, vpnGatewayScaleUnit: 1 })),
+            "azure-native:network:VpnGateway", (i) => ({ ...i, vpnGatewayScaleUnit: 1 })),
         }),
     });
     add((config.wan?.vpnScaleUnits ?? 1) > 1, {

@@ -82,7 +82,7 @@ export function setInput(resources: OfflineResource[], name: string, path: strin
     return resources.map((r) => {
         if (r.name !== name) return r;
         const inputs = JSON.parse(JSON.stringify(r.inputs)) as Record<string, unknown>;
-        let node = inputs as Record<string, unknown>;
+        let node = inputs;
         for (const key of path.slice(0, -1)) node = node[key] as Record<string, unknown>;
         node[path[path.length - 1]] = value;
         return { ...r, inputs };

@@ -19,7 +19,7 @@ const SECRET = (value: string) => ({ "4dabf18193072939515e22adb298388d": "1b4706
 
 (enabled ? describe : describe.skip)("policy pack under the CrossGuard analyzer protocol", function () {
     this.timeout(60000);
-    /* eslint-disable @typescript-eslint/no-explicit-any */
+
     let child: ChildProcess;
     let client: any;
     const pb = fromPulumi("@pulumi/pulumi/proto/analyzer_pb.js");
