@@ -162,8 +162,8 @@ if (require.main === module) {
             }
             throw err;
         }
-    })().catch((err) => {
-        process.stderr.write(`env:new failed: ${(err && err.stack) || err}\n`);
+    })().catch((err: Error | undefined) => {
+        process.stderr.write(`env:new failed: ${String((err && err.stack) || err)}\n`);
         process.exit(3);
     });
 }

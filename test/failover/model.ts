@@ -260,7 +260,7 @@ export class Simulation {
             accepted || (down !== undefined && this.fake.now - down >= WINDOW_MIN * 60_000),
             `restored (losing data) although ${az} was ${down === undefined ? "up" : `down only ${Math.round((this.fake.now - down) / 60_000)} min`}`,
         );
-        assert.ok(isPrefix(history, this.truth), `restored data ${history} is not a prefix of ${this.truth}`);
+        assert.ok(isPrefix(history, this.truth), `restored data ${history.join()} is not a prefix of ${this.truth.join()}`);
         const lost = this.truth.slice(history.length);
         const oldestAllowed = Math.min(lostAt, down ?? lostAt) - SCHEDULE_HOURS * HOUR - HOUR - 2 * SNAPSHOT_MS;
         for (const w of lost) {
