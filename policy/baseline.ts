@@ -186,7 +186,7 @@ export const vpnAlerts: StackValidationPolicy = {
         const alerts = ofType(args.resources, TYPES.metricAlert);
         const connectionNames = alerts.flatMap((a) => {
             const names = peek(() => asArray((props(a) as { criteria?: AlertCriteria }).criteria?.allOf).flatMap((c) => asArray(c?.dimensions).filter((d) => d?.name === "ConnectionName").flatMap((d) => asArray(d?.values))));
-            return names === UNKNOWN ? [] : (names).filter((n): n is string => typeof n === "string");
+            return names === UNKNOWN ? [] : names.filter((n): n is string => typeof n === "string");
         });
         for (const vpn of azureVpns) {
             const watched = connectionNames.some((n) => azureNameMatches(vpn, n));

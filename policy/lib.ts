@@ -64,7 +64,7 @@ export function checkKnown(report: ReportViolation, what: string, check: () => v
 
 /** The policy's config with defaults for missing keys (CrossGuard passes only what the config file sets). */
 export function configOf<T extends object>(args: ResourceValidationArgs | StackValidationArgs, defaults: T): T {
-    return { ...defaults, ...(args.getConfig<Partial<T>>()) };
+    return { ...defaults, ...args.getConfig<Partial<T>>() };
 }
 
 /**
