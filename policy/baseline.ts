@@ -10,6 +10,7 @@
  */
 import { PolicyResource, ReportViolation, StackValidationPolicy } from "@pulumi/policy";
 import { BUDGET_ALERTS } from "../components/cost/budget-alerts";
+import { display } from "../components/display";
 import { asArray, azureNameMatches, checkKnown, label, peek, resolveReference, UNKNOWN } from "./lib";
 
 export const TYPES = {
@@ -31,7 +32,7 @@ export const TYPES = {
 } as const;
 
 const ofType = (resources: readonly PolicyResource[], type: string) => resources.filter((r) => r.type === type);
-const props = (r: PolicyResource) => r.props as Record<string, any>;
+const props = (r: PolicyResource) => r.props;
 
 export const auditTrail: StackValidationPolicy = {
     name: "baseline-audit-trail",
@@ -69,11 +70,11 @@ export function logBuckets(resources: readonly PolicyResource[]): PolicyResource
     const buckets = ofType(resources, TYPES.bucket);
     const found = new Set<PolicyResource>();
     for (const t of ofType(resources, TYPES.trail)) {
-        const hit = resolveReference(peek(() => props(t).s3BucketName), buckets, t, "s3BucketName") ?? byBucketName(buckets, peek(() => props(t).s3BucketName));
+        const hit = resolveReference(peek((): unknown => props(t).s3BucketName), buckets, t, "s3BucketName") ?? byBucketName(buckets, peek((): unknown => props(t).s3BucketName));
         if (hit) found.add(hit);
     }
     for (const f of ofType(resources, TYPES.awsFlowLog)) {
-        const destination = peek(() => props(f).logDestination);
+        const destination = peek((): unknown => props(f).logDestination);
         const hit = resolveReference(destination, buckets, f, "logDestination")
             ?? (typeof destination === "string" ? byBucketName(buckets, /^arn:[^:]+:s3:::([^/]+)/.exec(destination)?.[1]) : undefined);
         if (hit) found.add(hit);
@@ -83,7 +84,7 @@ export function logBuckets(resources: readonly PolicyResource[]): PolicyResource
 
 function byBucketName(buckets: readonly PolicyResource[], name: unknown): PolicyResource | undefined {
     if (typeof name !== "string") return undefined;
-    return buckets.find((b) => peek(() => props(b).bucket) === name || name === b.name || (name.startsWith(`${b.name}-`) && /^[0-9a-f]{7}$/.test(name.slice(b.name.length + 1))));
+    return buckets.find((b) => peek((): unknown => props(b).bucket) === name || name === b.name || (name.startsWith(`${b.name}-`) && /^[0-9a-f]{7}$/.test(name.slice(b.name.length + 1))));
 }
 
 /** Configuration resources (public-access block, encryption, policy) that point at `bucket`. */
@@ -91,7 +92,7 @@ function configsOf(resources: readonly PolicyResource[], type: string, bucket: P
     return ofType(resources, type).filter((c) => {
         const deps = c.propertyDependencies?.bucket ?? [];
         if (deps.length > 0) return deps.some((d) => d.urn === bucket.urn);
-        return resolveReference(peek(() => props(c).bucket), [bucket], c, "bucket") !== undefined;
+        return resolveReference(peek((): unknown => props(c).bucket), [bucket], c, "bucket") !== undefined;
     });
 }
 
@@ -107,11 +108,11 @@ export const logBucketsSecure: StackValidationPolicy = {
             const allBlocked = blocks.some((b) => peek(() => ["blockPublicAcls", "blockPublicPolicy", "ignorePublicAcls", "restrictPublicBuckets"].every((k) => props(b)[k] === true)) === true);
             if (!allBlocked) report(`Log bucket ${label(bucket)} is not private: it needs an aws.s3.BucketPublicAccessBlock with all four blocks (blockPublicAcls, blockPublicPolicy, ignorePublicAcls, restrictPublicBuckets) true.`, bucket.urn);
             const encryption = configsOf(args.resources, TYPES.encryption, bucket);
-            const encrypted = encryption.some((e) => peek(() => asArray(props(e).rules).some((r: any) => typeof r?.applyServerSideEncryptionByDefault?.sseAlgorithm === "string")) === true);
+            const encrypted = encryption.some((e) => peek(() => asArray(props(e).rules as Array<{ applyServerSideEncryptionByDefault?: { sseAlgorithm?: unknown } } | null> | undefined).some((r) => typeof r?.applyServerSideEncryptionByDefault?.sseAlgorithm === "string")) === true);
             if (!encrypted) report(`Log bucket ${label(bucket)} has no default encryption: add an aws.s3.BucketServerSideEncryptionConfiguration (AES256 or aws:kms).`, bucket.urn);
             const policies = configsOf(args.resources, TYPES.bucketPolicy, bucket);
             const tlsOnly = policies.some((p) => {
-                const doc = peek(() => props(p).policy);
+                const doc = peek((): unknown => props(p).policy);
                 if (doc === UNKNOWN) return true; // computed at deploy: checked again at `pulumi up`
                 return deniesInsecureTransport(doc);
             });
@@ -120,19 +121,24 @@ export const logBucketsSecure: StackValidationPolicy = {
     },
 };
 
+/** A bucket policy as read: any part may be missing or of another shape. */
+interface PolicyDocument {
+    Statement?: Array<{ Action?: unknown; Principal?: unknown; Condition?: { Bool?: Record<string, unknown> }; Effect?: unknown } | null>;
+}
+
 /** Whether a bucket policy (JSON text or object) denies every request made without TLS. */
 export function deniesInsecureTransport(policy: unknown): boolean {
-    let doc: any = policy;
+    let doc = policy as PolicyDocument | undefined;
     if (typeof policy === "string") {
         try {
-            doc = JSON.parse(policy);
+            doc = JSON.parse(policy) as PolicyDocument | undefined;
         } catch {
             return false;
         }
     }
-    return asArray(doc?.Statement).some((s: any) => {
-        const actions = Array.isArray(s?.Action) ? s.Action : [s?.Action];
-        const principal = s?.Principal === "*" || s?.Principal?.AWS === "*";
+    return asArray(doc?.Statement).some((s) => {
+        const actions: unknown[] = Array.isArray(s?.Action) ? s.Action as unknown[] : [s?.Action];
+        const principal = s?.Principal === "*" || (s?.Principal as { AWS?: unknown } | undefined)?.AWS === "*";
         const cond = s?.Condition?.Bool?.["aws:SecureTransport"];
         return s?.Effect === "Deny" && principal && actions.some((a: unknown) => a === "s3:*" || a === "*") && (cond === "false" || cond === false);
     });
@@ -148,16 +154,21 @@ export const flowLogsEverywhere: StackValidationPolicy = {
         if (vpcs.length === 0 && vnets.length === 0) args.notApplicable("no VPC or VNet");
         const awsLogs = ofType(args.resources, TYPES.awsFlowLog);
         for (const vpc of vpcs) {
-            const logged = awsLogs.some((f) => resolveReference(peek(() => props(f).vpcId), [vpc], f, "vpcId") === vpc);
+            const logged = awsLogs.some((f) => resolveReference(peek((): unknown => props(f).vpcId), [vpc], f, "vpcId") === vpc);
             if (!logged) report(`VPC ${label(vpc)} has no flow log: add an aws.ec2.FlowLog with its vpcId (components/aws/vpc-flow-log.ts).`, vpc.urn);
         }
         const azureLogs = ofType(args.resources, TYPES.azureFlowLog);
         for (const vnet of vnets) {
-            const logged = azureLogs.some((f) => peek(() => props(f).enabled) !== false && resolveReference(peek(() => props(f).targetResourceId), [vnet], f, "targetResourceId") === vnet);
+            const logged = azureLogs.some((f) => peek((): unknown => props(f).enabled) !== false && resolveReference(peek((): unknown => props(f).targetResourceId), [vnet], f, "targetResourceId") === vnet);
             if (!logged) report(`VNet ${label(vnet)} has no VNet flow log: add an azure-native network.FlowLog with targetResourceId the VNet's id (components/azure/vnet-flow-logs.ts).`, vnet.urn);
         }
     },
 };
+
+/** A metric alert's criteria as read: any part may be missing. */
+interface AlertCriteria {
+    allOf?: Array<{ dimensions?: Array<{ name?: unknown; values?: unknown[] } | null> } | null>;
+}
 
 export const vpnAlerts: StackValidationPolicy = {
     name: "baseline-vpn-alerts",
@@ -169,13 +180,13 @@ export const vpnAlerts: StackValidationPolicy = {
         if (awsVpns.length === 0 && azureVpns.length === 0) args.notApplicable("no VPN connection");
         const alarms = ofType(args.resources, TYPES.alarm).filter((a) => peek(() => props(a).namespace === "AWS/VPN" && props(a).metricName === "TunnelState") === true);
         for (const vpn of awsVpns) {
-            const watched = alarms.some((a) => resolveReference(peek(() => props(a).dimensions?.VpnId), [vpn], a, "dimensions") === vpn);
+            const watched = alarms.some((a) => resolveReference(peek((): unknown => (props(a) as { dimensions?: { VpnId?: unknown } }).dimensions?.VpnId), [vpn], a, "dimensions") === vpn);
             if (!watched) report(`VPN connection ${label(vpn)} has no alarm: add a CloudWatch alarm on AWS/VPN TunnelState with dimension VpnId (components/aws/tunnel-alarms.ts).`, vpn.urn);
         }
         const alerts = ofType(args.resources, TYPES.metricAlert);
         const connectionNames = alerts.flatMap((a) => {
-            const names = peek(() => asArray(props(a).criteria?.allOf).flatMap((c: any) => asArray(c?.dimensions).filter((d: any) => d?.name === "ConnectionName").flatMap((d: any) => asArray(d.values))));
-            return names === UNKNOWN ? [] : (names as unknown[]).filter((n): n is string => typeof n === "string");
+            const names = peek(() => asArray((props(a) as { criteria?: AlertCriteria }).criteria?.allOf).flatMap((c) => asArray(c?.dimensions).filter((d) => d?.name === "ConnectionName").flatMap((d) => asArray(d?.values))));
+            return names === UNKNOWN ? [] : names.filter((n): n is string => typeof n === "string");
         });
         for (const vpn of azureVpns) {
             const watched = connectionNames.some((n) => azureNameMatches(vpn, n));
@@ -201,7 +212,7 @@ export function checkCloudBudgets(resources: readonly PolicyResource[], cap: num
                 const p = props(b);
                 const amount = Number(p.limitAmount);
                 if (amount !== cap || (p.limitUnit ?? "USD") !== "USD") report(`${label(b)} is for ${p.limitAmount} ${p.limitUnit ?? ""}, not the cap of ${money(cap)} USD the cost policy enforces: set limitAmount to "${cap.toFixed(2)}".`, b.urn);
-                const have = asArray<any>(p.notifications).map((n) => `${n?.notificationType === "FORECASTED" ? "forecast" : "actual"}:${n?.threshold}:${n?.thresholdType}`);
+                const have = asArray(p.notifications as Array<{ notificationType?: unknown; threshold?: unknown; thresholdType?: unknown } | null> | undefined).map((n) => `${n?.notificationType === "FORECASTED" ? "forecast" : "actual"}:${display(n?.threshold)}:${display(n?.thresholdType)}`);
                 const missing = BUDGET_ALERTS.filter((a) => !have.includes(`${a.kind}:${a.percent}:PERCENTAGE`)).map((a) => `${a.kind} ${a.percent} %`);
                 if (missing.length > 0) report(`${label(b)} does not alert at ${missing.join(", ")} of the cap.`, b.urn);
             }, b.urn);
@@ -214,7 +225,7 @@ export function checkCloudBudgets(resources: readonly PolicyResource[], cap: num
             checkKnown(report, label(b), () => {
                 const p = props(b);
                 if (Number(p.amount) !== cap) report(`${label(b)} is for ${p.amount}, not the cap of ${money(cap)} the cost policy enforces.`, b.urn);
-                const have = Object.values<any>(p.notifications ?? {}).map((n) => `${n?.thresholdType === "Forecasted" ? "forecast" : "actual"}:${n?.threshold}`);
+                const have = Object.values((p.notifications ?? {}) as Record<string, { thresholdType?: unknown; threshold?: unknown } | null>).map((n) => `${n?.thresholdType === "Forecasted" ? "forecast" : "actual"}:${display(n?.threshold)}`);
                 const missing = BUDGET_ALERTS.filter((a) => !have.includes(`${a.kind}:${a.percent}`)).map((a) => `${a.kind} ${a.percent} %`);
                 if (missing.length > 0) report(`${label(b)} does not alert at ${missing.join(", ")} of the cap.`, b.urn);
             }, b.urn);

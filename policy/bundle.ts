@@ -7,7 +7,7 @@
  * so (1) code the pack imports from outside policy/ (the cost estimator and
  * its catalogue) must be inside it, and (2) package.json must list the
  * runtime dependencies. This script bundles policy/index.ts with esbuild
- * (the @pulumi/* SDKs stay external, pinned to the repository's versions)
+ * (the @pulumi SDK packages stay external, pinned to the repository's versions)
  * and writes PulumiPolicy.yaml, package.json and the per-environment config:
  *
  *   npx ts-node --transpile-only policy/bundle.ts [outDir]   # default bin/policy-pack

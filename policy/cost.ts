@@ -15,6 +15,7 @@ import { ENV as FAILOVER_ENV } from "../components/aws/failover/contract";
 import { costEstimator } from "./cost-adapter";
 import { unpulledLevers } from "./cost-levers";
 import { asArray, checkKnown, configOf, isUnknownValueError, label, matchesAny, peek, PropsOf, reportAdvisory, reportCannotCheck, resolveReference, UNKNOWN, unknownPath } from "./lib";
+import { display } from "../components/display";
 
 /** The failover handler's environment variables, which this pack reads. */
 export { ENV as FAILOVER_ENV } from "../components/aws/failover/contract";
@@ -59,7 +60,7 @@ const PRICED_AT_DEPLOY = "unpriced: cannot price yet";
 function providerSetting(resources: readonly PolicyResource[], providerType: string, key: string): string | undefined {
     for (const r of resources) {
         if (r.type !== providerType) continue;
-        const value = peek(() => r.props[key]);
+        const value = peek((): unknown => r.props[key]);
         if (typeof value === "string" && value.length > 0) return value;
     }
     return undefined;
@@ -219,7 +220,7 @@ export const spotRequired: StackValidationPolicy = {
                 const ref = group.launchTemplate;
                 if (!ref) return;
                 const lt = resolveReference(ref.id, templates, r, "launchTemplate")
-                    ?? templates.find((t) => ref.name !== undefined && peek(() => t.props.name) === ref.name);
+                    ?? templates.find((t) => ref.name !== undefined && peek((): unknown => t.props.name) === ref.name);
                 if (!lt) {
                     reportCannotCheck(report, `cannot tell which launch template Auto Scaling group "${r.name}" uses (launchTemplate ${ref.id ?? ref.name ?? "?"} matches none in the stack)`, r.urn);
                     return;
@@ -343,7 +344,7 @@ export const noIdleElasticIp: StackValidationPolicy = {
             if (reference === undefined || reference === null || reference === "") return;
             const eip = resolveReference(reference, eips, referrer, property);
             if (eip) used.add(eip.urn);
-            else unresolved.push(`${what} "${referrer.name}" (${String(reference)})`);
+            else unresolved.push(`${what} "${referrer.name}" (${display(reference)})`);
         };
         for (const eip of eips) {
             const direct = peek(() => {

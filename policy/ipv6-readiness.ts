@@ -20,6 +20,7 @@
  */
 import { IPV4_ONLY_TAG, PLATFORM_LIMITS } from "./platform";
 import { firewallKey, internetInboundRules, InboundRule, portText, RULE_TYPES, uncovered } from "./rules";
+import { display } from "../components/display";
 
 export type StackKind = "dual-stack" | "ipv4-only" | "ipv6-only" | "unknown";
 export type ReasonKind = "platform-limit" | "config-choice" | "unknown";
@@ -131,7 +132,7 @@ export function ipv6Readiness(resources: ReadonlyArray<ReadinessResource>): Ipv6
                 for (const s of arr(i.subnets) as Array<Record<string, unknown>>) {
                     const sp = [s.addressPrefix, ...arr(s.addressPrefixes)].filter((x) => x !== undefined);
                     const sStack = familyOf(sp);
-                    push(r, "subnet", sStack, stack === "ipv4-only" ? vnetReason(r) : { kind: "config-choice", detail: "no IPv6 /64 in addressPrefixes" }, false, null, `${r.name}/${String(s.name ?? "?")}`);
+                    push(r, "subnet", sStack, stack === "ipv4-only" ? vnetReason(r) : { kind: "config-choice", detail: "no IPv6 /64 in addressPrefixes" }, false, null, `${r.name}/${display(s.name ?? "?")}`);
                 }
                 break;
             }
@@ -161,7 +162,7 @@ export function ipv6Readiness(resources: ReadonlyArray<ReadinessResource>): Ipv6
                 break;
             }
             case "azure-native:network:NetworkInterface": {
-                const versions = (arr(i.ipConfigurations) as Array<Record<string, unknown>>).map((c) => String(c.privateIPAddressVersion ?? "IPv4"));
+                const versions = (arr(i.ipConfigurations) as Array<Record<string, unknown>>).map((c) => display(c.privateIPAddressVersion ?? "IPv4"));
                 const stack: StackKind = versions.includes("IPv6") ? (versions.includes("IPv4") ? "dual-stack" : "ipv6-only") : "ipv4-only";
                 push(r, "interface", stack, { kind: "config-choice", detail: "no IPv6 ipConfiguration" });
                 break;

@@ -64,7 +64,7 @@ export function checkKnown(report: ReportViolation, what: string, check: () => v
 
 /** The policy's config with defaults for missing keys (CrossGuard passes only what the config file sets). */
 export function configOf<T extends object>(args: ResourceValidationArgs | StackValidationArgs, defaults: T): T {
-    return { ...defaults, ...(args.getConfig<Partial<T>>() as Partial<T>) };
+    return { ...defaults, ...args.getConfig<Partial<T>>() };
 }
 
 /**
@@ -149,7 +149,7 @@ export function resolveReference(
     for (const c of candidates) {
         if (c.urn === reference) return c;
         for (const key of ["id", "allocationId", "arn"]) {
-            if (peek(() => c.props[key]) === reference) return c;
+            if (peek((): unknown => c.props[key]) === reference) return c;
         }
     }
     const azureName = /\/([^/]+)$/.exec(reference)?.[1];
@@ -165,9 +165,9 @@ export function resolveReference(
 export function azureNameMatches(candidate: PolicyResource, azureName: string): boolean {
     const [, , resource] = candidate.type.split(":");
     const nameKey = resource ? `${resource[0].toLowerCase()}${resource.slice(1)}Name` : "";
-    const explicit = peek(() => candidate.props[nameKey]);
+    const explicit = peek((): unknown => candidate.props[nameKey]);
     if (typeof explicit === "string") return explicit === azureName;
-    if (peek(() => candidate.props.name) === azureName) return true;
+    if (peek((): unknown => candidate.props.name) === azureName) return true;
     // Azure Native auto-names: the logical name plus a random 8-hex suffix.
     return azureName === candidate.name || (azureName.startsWith(candidate.name) && /^[0-9a-f]{8}$/.test(azureName.slice(candidate.name.length)));
 }

@@ -33,6 +33,7 @@ import {
 import { PolicyConfigJSONSchema } from "@pulumi/policy/schema";
 import { CANNOT_CHECK_YET, isUnknownValueError, OfflineHints, unknownPath } from "./lib";
 import { allPolicies } from "./policies";
+import { display } from "../components/display";
 
 /** A resource as stacks/plan/run.ts collects it (PlannedResource), plus optional dependency data. */
 export interface OfflineResource {
@@ -97,7 +98,7 @@ const CONFIG_DIR = path.join(__dirname, "config");
 /** The engine's sentinel for an unknown value (the same string @pulumi/pulumi uses on the wire). */
 const UNKNOWN_SENTINEL = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
 const PLAN_UNKNOWN = "[unknown]";
-const unknownCheckingProxy = (policySdk as unknown as { unknownCheckingProxy<T>(value: T): T }).unknownCheckingProxy;
+const unknownCheckingProxy = (policySdk as unknown as { unknownCheckingProxy: <T>(value: T) => T }).unknownCheckingProxy;
 
 /** Reads and validates policy/config/<env>.json. Throws PolicyConfigError with one line per problem. */
 export function loadPolicyConfig(env: string, policies: Policies = allPolicies, dir = CONFIG_DIR): PolicyPackConfig {
@@ -260,7 +261,7 @@ export async function runPoliciesOffline(resources: readonly OfflineResource[], 
     let stackResources: PolicyResource[] | undefined;
 
     const collector = (policy: string, level: "mandatory" | "advisory", defaultUrn: string | null, forceUrn: boolean): Collector => (message, urn) => {
-        const info = typeof message === "object" && message !== null ? (message as { message?: string; urn?: string; enforcementLevel?: EnforcementLevel }) : { message: String(message ?? "") };
+        const info = typeof message === "object" && message !== null ? (message as { message?: string; urn?: string; enforcementLevel?: EnforcementLevel }) : { message: display(message ?? "") };
         const text = info.message ?? "";
         const advisory = info.enforcementLevel === "advisory" || text.startsWith(CANNOT_CHECK_YET) || level === "advisory";
         result.violations.push({
@@ -321,7 +322,7 @@ export async function runPoliciesOffline(resources: readonly OfflineResource[], 
                 };
                 for (const v of applicable) {
                     try {
-                        await v(args, report as policySdk.ReportViolation);
+                        await v(args, report);
                     } catch (e) {
                         handle(policy.name, r.urn, e, report);
                     }
@@ -339,7 +340,7 @@ export async function runPoliciesOffline(resources: readonly OfflineResource[], 
                 notApplicable,
             };
             try {
-                await validateStack(args, report as policySdk.ReportViolation);
+                await validateStack(args, report);
             } catch (e) {
                 handle(policy.name, null, e, report);
             }

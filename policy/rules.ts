@@ -11,6 +11,8 @@
  *   {direction, access, protocol, sourceAddressPrefix(es), destinationPortRange(s)}
  */
 
+import { display } from "../components/display";
+
 export const AWS_SECURITY_GROUP = "aws:ec2/securityGroup:SecurityGroup";
 export const AWS_SECURITY_GROUP_RULE = "aws:ec2/securityGroupRule:SecurityGroupRule";
 export const AWS_INGRESS_RULE = "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule";
@@ -37,7 +39,7 @@ export interface InboundRule {
 const ALL_PORTS = { from: 0, to: 65535 };
 
 function awsProtocol(protocol: unknown): Protocol {
-    const p = String(protocol ?? "").toLowerCase();
+    const p = display(protocol ?? "").toLowerCase();
     if (p === "-1" || p === "all") return "all";
     if (p === "6") return "tcp";
     if (p === "17") return "udp";
@@ -87,7 +89,7 @@ function azureSources(prefixes: unknown[]): { v4: boolean; v6: boolean } {
 }
 
 function azurePortRanges(single: unknown, many: unknown): Array<{ from: number; to: number }> {
-    const ranges = [single, ...(Array.isArray(many) ? many : [])].filter((r) => r !== undefined && r !== null && r !== "");
+    const ranges = [single, ...(Array.isArray(many) ? many as unknown[] : [])].filter((r) => r !== undefined && r !== null && r !== "");
     if (ranges.length === 0) return [ALL_PORTS];
     return ranges.map((r) => {
         const s = String(r);
@@ -109,10 +111,10 @@ interface AzureRuleLike {
 }
 
 function fromAzureRule(r: AzureRuleLike, where: string): InboundRule[] {
-    if (String(r.direction ?? "").toLowerCase() !== "inbound" || String(r.access ?? "").toLowerCase() !== "allow") return [];
-    const p = String(r.protocol ?? "*").toLowerCase();
+    if (display(r.direction ?? "").toLowerCase() !== "inbound" || display(r.access ?? "").toLowerCase() !== "allow") return [];
+    const p = display(r.protocol ?? "*").toLowerCase();
     const protocol = p === "*" ? "all" : p;
-    const sources = azureSources([r.sourceAddressPrefix, ...(Array.isArray(r.sourceAddressPrefixes) ? r.sourceAddressPrefixes : [])].filter((x) => x !== undefined));
+    const sources = azureSources([r.sourceAddressPrefix, ...(Array.isArray(r.sourceAddressPrefixes) ? r.sourceAddressPrefixes as unknown[] : [])].filter((x) => x !== undefined));
     if (!sources.v4 && !sources.v6) return [];
     const ports = protocol === "all" || protocol === "icmp" ? [ALL_PORTS] : azurePortRanges(r.destinationPortRange, r.destinationPortRanges);
     return ports.map((range) => ({ protocol, ...range, ipv4Internet: sources.v4, ipv6Internet: sources.v6, where }));
@@ -131,7 +133,7 @@ export function internetInboundRules(type: string, props: Record<string, unknown
             break;
         }
         case AWS_SECURITY_GROUP_RULE:
-            if (String(props.type) === "ingress") rules.push(fromAwsIngress(props as AwsIngressLike, "rule"));
+            if (String(props.type) === "ingress") rules.push(fromAwsIngress(props, "rule"));
             break;
         case AWS_INGRESS_RULE: {
             const protocol = awsProtocol(props.ipProtocol);
@@ -144,7 +146,7 @@ export function internetInboundRules(type: string, props: Record<string, unknown
             break;
         }
         case AZURE_SECURITY_RULE:
-            rules.push(...fromAzureRule(props as AzureRuleLike, "rule"));
+            rules.push(...fromAzureRule(props, "rule"));
             break;
     }
     return rules.filter((r) => r.ipv4Internet || r.ipv6Internet);

@@ -275,7 +275,7 @@ function checkPolicyDocument(document: unknown, config: IamConfig, report: Repor
             return;
         }
     } else if (document && typeof document === "object") {
-        doc = document as typeof doc;
+        doc = document;
     } else {
         return;
     }

@@ -42,7 +42,7 @@ export function parseEnvNewArgs(argv: string[]): NewEnvironmentOptions & { root:
     if (!/^[a-z][a-z0-9]+$/.test(values.location)) throw new EnvNewError(`--location ${values.location}: not an Azure location name (e.g. westeurope)`);
     return {
         name: values.name,
-        profile: values.profile as Profile,
+        profile: values.profile,
         region: values.region,
         location: values.location,
         ...(values.owner ? { owner: values.owner } : {}),
@@ -162,8 +162,8 @@ if (require.main === module) {
             }
             throw err;
         }
-    })().catch((err) => {
-        process.stderr.write(`env:new failed: ${(err && err.stack) || err}\n`);
+    })().catch((err: Error | undefined) => {
+        process.stderr.write(`env:new failed: ${String((err && err.stack) || err)}\n`);
         process.exit(3);
     });
 }

@@ -305,7 +305,7 @@ function table(header: string[], rows: string[][]): string {
 }
 
 if (require.main === module) {
-    runFailoverCommand(process.argv.slice(2), {
+    void runFailoverCommand(process.argv.slice(2), {
         out: (line) => process.stdout.write(`${line}\n`),
         err: (line) => process.stderr.write(`${line}\n`),
         env: process.env,

@@ -179,8 +179,8 @@ export async function leftoversMain(argv: readonly string[], clients?: { ec2: EC
 if (require.main === module) {
     leftoversMain(process.argv.slice(2)).then(
         (code) => process.exit(code),
-        (err) => {
-            process.stderr.write(`teardown:leftovers failed: ${(err && err.message) || err}\n`);
+        (err: Error | undefined) => {
+            process.stderr.write(`teardown:leftovers failed: ${String((err && err.message) || err)}\n`);
             process.exit(3);
         },
     );

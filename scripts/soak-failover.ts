@@ -5,6 +5,7 @@
  * its seed, counterexample and trace, and exits 1.
  */
 import { runRandom } from "../test/failover/model";
+import { display } from "../components/display";
 
 async function main(): Promise<void> {
     const args = process.argv.slice(2);
@@ -32,6 +33,6 @@ main().catch((err) => {
     // fast-check's message has the seed and the shrunk counterexample; its cause has the broken invariant and the trace.
     console.error(err instanceof Error ? err.message : err);
     const cause = (err as { cause?: unknown }).cause;
-    if (cause !== undefined) console.error(`caused by: ${cause instanceof Error ? cause.message : String(cause)}`);
+    if (cause !== undefined) console.error(`caused by: ${cause instanceof Error ? cause.message : display(cause)}`);
     process.exit(1);
 });

@@ -28,6 +28,7 @@ import * as fs from "fs";
 import * as path from "path";
 import * as YAML from "yaml";
 import { MIN_SECRET_LENGTH } from "../stacks/config/resolve";
+import { display } from "../components/display";
 
 const NS = "landing-zone";
 const USAGE = "usage: npm run stack:init -- --stack NAME [--secrets-provider PROVIDER]";
@@ -77,7 +78,7 @@ export function secretKeysFor(config: Record<string, unknown>): string[] {
     const sites = Array.isArray(config[`${NS}:sites`]) ? (config[`${NS}:sites`] as Array<{ name?: unknown }>) : [];
     const keys = sites.map((s) => s.name).filter((n): n is string => typeof n === "string").map((n) => `${NS}:vpnPreSharedKeys.${n}`);
     const wan = config[`${NS}:wan`] as { crossCloudLink?: unknown } | undefined;
-    const production = config[`${NS}:profile`] === "production" || (config[`${NS}:profile`] === undefined && /^prod(uction)?$/.test(String(config[`${NS}:environment`] ?? "")));
+    const production = config[`${NS}:profile`] === "production" || (config[`${NS}:profile`] === undefined && /^prod(uction)?$/.test(display(config[`${NS}:environment`] ?? "")));
     const crossCloud = wan !== undefined && (wan.crossCloudLink === true || (wan.crossCloudLink === undefined && production));
     if (crossCloud || config[`${NS}:crossCloudTunnelKeySeed`] !== undefined) keys.push(`${NS}:crossCloudTunnelKeySeed`);
     return keys;

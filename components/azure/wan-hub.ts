@@ -17,6 +17,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { parseIpv4Cidr } from "../addressing/cidr";
 import { AZURE_GATEWAY_INSTANCES, AzureGatewayInstance } from "../addressing/tunnels";
 import { azureIpsecPolicy, DEFAULT_IPSEC, IpsecSettings, routerIpsecSheet, RouterIpsecSheet } from "./vpn-ipsec";
+import { display } from "../display";
 
 /** The ASN of every Virtual WAN hub's VPN gateway; Azure does not let it change. */
 export const HUB_BGP_ASN = 65515;
@@ -393,5 +394,5 @@ export async function vpnGatewayExists(resourceGroupName: string, gatewayName: s
 /** Azure's "not found" answers (ResourceNotFound, ResourceGroupNotFound, HTTP 404) as an invoke error carries them. */
 export function isNotFound(err: unknown): boolean {
     const e = err as { message?: unknown; details?: unknown } | undefined;
-    return /notfound|not found|status=404|\b404\b/i.test(`${String(e?.message ?? "")} ${String(e?.details ?? "")}`);
+    return /notfound|not found|status=404|\b404\b/i.test(`${display(e?.message ?? "")} ${display(e?.details ?? "")}`);
 }

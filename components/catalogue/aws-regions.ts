@@ -40,7 +40,7 @@ export const awsRegionCatalogueSchema = z.strictObject({
 });
 
 export function parseAwsRegionCatalogue(value: unknown, file = "aws-regions-data.json"): AwsRegionCatalogue {
-    const catalogue = parseWith(file, awsRegionCatalogueSchema, value) as AwsRegionCatalogue;
+    const catalogue = parseWith<AwsRegionCatalogue>(file, awsRegionCatalogueSchema, value);
     const seen = new Set<string>();
     for (const region of catalogue.regions) {
         if (seen.has(region.code)) throw new Error(`${file}: ${region.code}: listed twice`);

@@ -24,7 +24,7 @@ export const azureLocationCatalogueSchema = z.strictObject({
 });
 
 export function parseAzureLocationCatalogue(value: unknown, file = "azure-locations-data.json"): AzureLocationCatalogue {
-    const catalogue = parseWith(file, azureLocationCatalogueSchema, value) as AzureLocationCatalogue;
+    const catalogue = parseWith<AzureLocationCatalogue>(file, azureLocationCatalogueSchema, value);
     const seen = new Set<string>();
     for (const location of catalogue.locations) {
         if (seen.has(location.name)) throw new Error(`${file}: ${location.name}: listed twice`);

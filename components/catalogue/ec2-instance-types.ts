@@ -23,7 +23,7 @@ export const instanceTypeCatalogueSchema = z.strictObject({
 });
 
 export function parseInstanceTypeCatalogue(value: unknown, file = "ec2-instance-types-data.json"): InstanceTypeCatalogue {
-    const catalogue = parseWith(file, instanceTypeCatalogueSchema, value) as InstanceTypeCatalogue;
+    const catalogue = parseWith<InstanceTypeCatalogue>(file, instanceTypeCatalogueSchema, value);
     checkSourceLetters(file, catalogue, Object.entries(catalogue.types).map(([key, [, source]]) => ({ key, source: [source] })));
     return catalogue;
 }

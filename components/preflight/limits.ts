@@ -149,8 +149,8 @@ export function portRangeProblem(ports: unknown, lowest = 0): string | undefined
     const range = parsePortRange(ports);
     if (!range) return `${JSON.stringify(ports)} is not a port or a range like 8000-8100`;
     const [from, to] = range;
-    if (from < lowest || to > 65535) return `${ports} is outside ${lowest}–65535`;
-    if (from > to) return `${ports} is reversed; write ${to}-${from}`;
+    if (from < lowest || to > 65535) return `${String(ports)} is outside ${lowest}–65535`;
+    if (from > to) return `${String(ports)} is reversed; write ${to}-${from}`;
     return undefined;
 }
 export const PORT_SOURCE = "Azure network REST spec, SecurityRulePropertiesFormat.destinationPortRange (0–65535, low-high); EC2 AuthorizeSecurityGroupIngress FromPort/ToPort";

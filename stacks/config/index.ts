@@ -19,7 +19,7 @@ export function rawConfigFromRuntime(): Record<string, unknown> {
 export function loadConfig() {
     const all = pulumi.runtime.allConfig();
     // The engine marks a whole key secret when any part of it is; per-value checks are the offline plan's (it reads the file).
-    const isSecret = (pulumi.runtime as unknown as { isConfigSecret(key: string): boolean }).isConfigSecret;
+    const isSecret = (pulumi.runtime as unknown as { isConfigSecret: (key: string) => boolean }).isConfigSecret;
     const raw = namespaceConfig(all);
     const hygiene = [
         ...namespaceProblems(Object.keys(all)),

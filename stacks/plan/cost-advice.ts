@@ -58,9 +58,14 @@ function withoutSubtrees(resources: Resources, root: (r: PlannedResource) => boo
 }
 
 /** The resources with one type's inputs changed. */
-function withInputs(resources: Resources, type: string, change: (inputs: Record<string, any>) => Record<string, unknown>): Resources {
-    return resources.map((r) => (r.type === type ? { ...r, inputs: change(structuredClone(r.inputs) as Record<string, any>) } : r));
+function withInputs(resources: Resources, type: string, change: (inputs: Record<string, unknown>) => Record<string, unknown>): Resources {
+    return resources.map((r) => (r.type === type ? { ...r, inputs: change(structuredClone<Record<string, unknown>>(r.inputs)) } : r));
 }
+
+/** The parts of an Auto Scaling group's planned inputs the edits below change. */
+type GroupInputs = Record<string, unknown> & {
+    mixedInstancesPolicy?: { instancesDistribution?: unknown; launchTemplate?: { overrides?: unknown } };
+};
 
 /** The resources without the hub-attached spoke VNet (its component's subtree) and its hub connection. */
 function withoutSpoke(resources: Resources, config: LandingZoneConfig): Resources {
@@ -95,7 +100,7 @@ export function leversOf(config: LandingZoneConfig): Lever[] {
         edit: (rs) => ({
             resources: withInputs(withInputs(withInputs(withoutSpoke(rs, config), "azure-native:network:VirtualWan", (i) => ({ ...i, type: "Basic" })),
                 "azure-native:network:VirtualHub", (i) => ({ ...i, ...(i.sku ? { sku: "Basic" } : {}) })),
-                "azure-native:network:VpnGateway", (i) => ({ ...i, vpnGatewayScaleUnit: 1 })),
+            "azure-native:network:VpnGateway", (i) => ({ ...i, vpnGatewayScaleUnit: 1 })),
         }),
     });
     add((config.wan?.vpnScaleUnits ?? 1) > 1, {
@@ -109,7 +114,7 @@ export function leversOf(config: LandingZoneConfig): Lever[] {
     add(server?.market === "on-demand", {
         key: "server.market", change: "run the server on Spot", tradeOff: "an interruption now and then (the failover handler replaces the instance in minutes)",
         edit: (rs) => ({
-            resources: withInputs(rs, "aws:autoscaling/group:Group", (i) => {
+            resources: withInputs(rs, "aws:autoscaling/group:Group", (i: GroupInputs) => {
                 if (i.mixedInstancesPolicy) i.mixedInstancesPolicy.instancesDistribution = { onDemandBaseCapacity: 0, onDemandPercentageAboveBaseCapacity: 0, spotAllocationStrategy: "price-capacity-optimized" };
                 return i;
             }),
@@ -119,7 +124,7 @@ export function leversOf(config: LandingZoneConfig): Lever[] {
     add(server !== undefined && server.instanceTypes.join() !== budgetTypes.join(), {
         key: "server.instanceTypes", change: `use the budget types (${budgetTypes.join(", ")})`, tradeOff: "less CPU and memory",
         edit: (rs) => ({
-            resources: withInputs(rs, "aws:autoscaling/group:Group", (i) => {
+            resources: withInputs(rs, "aws:autoscaling/group:Group", (i: GroupInputs) => {
                 const template = i.mixedInstancesPolicy?.launchTemplate;
                 if (template) template.overrides = budgetTypes.map((instanceType) => ({ instanceType }));
                 return i;

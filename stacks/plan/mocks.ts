@@ -7,6 +7,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { createHash } from "crypto";
 import { awsRegion } from "../../components/catalogue/aws-regions";
+import { display } from "../../components/display";
 
 const ACCOUNT = "123456789012";
 const SUBSCRIPTION = "00000000-0000-0000-0000-000000000000";
@@ -40,7 +41,8 @@ export class LandingZoneMocks implements pulumi.runtime.Mocks {
     constructor(private readonly region: string = "us-east-1") {}
 
     newResource(args: pulumi.runtime.MockResourceArgs): { id: string; state: Record<string, unknown> } {
-        const { type, name, inputs } = args;
+        const { type, name } = args;
+        const inputs = args.inputs as Record<string, unknown>;
         const seed = `${type}::${name}`;
         if (type.startsWith("aws:")) return this.awsResource(type, name, inputs, seed);
         if (type.startsWith("azure-native:")) return this.azureResource(type, name, inputs, seed);
@@ -48,6 +50,7 @@ export class LandingZoneMocks implements pulumi.runtime.Mocks {
     }
 
     call(args: pulumi.runtime.MockCallArgs): Record<string, unknown> {
+        const inputs = args.inputs as Record<string, unknown>;
         switch (args.token) {
             case "aws:index/getCallerIdentity:getCallerIdentity":
                 return { accountId: ACCOUNT, arn: `arn:aws:iam::${ACCOUNT}:user/planner`, userId: "AIDAPLANNER", id: ACCOUNT };
@@ -57,12 +60,12 @@ export class LandingZoneMocks implements pulumi.runtime.Mocks {
                 return { partition: "aws", dnsSuffix: "amazonaws.com", id: "aws", reverseDnsPrefix: "com.amazonaws" };
             case "aws:index/getAvailabilityZones:getAvailabilityZones": {
                 // As EC2 would answer for an account that has every zone the catalogue lists.
-                const region = (args.inputs.region as string | undefined) ?? this.region;
+                const region = (inputs.region as string | undefined) ?? this.region;
                 const names = awsRegion(region)?.zones ?? ["a", "b", "c"].map((s) => `${region}${s}`);
                 return { names, zoneIds: names.map((_, i) => `${region}-az${i + 1}`), groupNames: names.map(() => region), id: region, region };
             }
             default:
-                return { ...args.inputs };
+                return { ...inputs };
         }
     }
 
@@ -90,16 +93,16 @@ export class LandingZoneMocks implements pulumi.runtime.Mocks {
                 break;
             case "aws:iam/role:Role":
             case "aws:iam/policy:Policy":
-                state.arn = `arn:aws:iam::${ACCOUNT}:${type.includes("role") ? "role" : "policy"}/${inputs.name ?? name}`;
+                state.arn = `arn:aws:iam::${ACCOUNT}:${type.includes("role") ? "role" : "policy"}/${display(inputs.name ?? name)}`;
                 state.name = inputs.name ?? name;
                 break;
             case "aws:lambda/function:Function":
-                state.arn = `arn:aws:lambda:${region}:${ACCOUNT}:function:${inputs.name ?? name}`;
-                state.invokeArn = `arn:aws:apigateway:${region}:lambda:path/2015-03-31/functions/${state.arn}/invocations`;
+                state.arn = `arn:aws:lambda:${region}:${ACCOUNT}:function:${display(inputs.name ?? name)}`;
+                state.invokeArn = `arn:aws:apigateway:${region}:lambda:path/2015-03-31/functions/${display(state.arn)}/invocations`;
                 state.name = inputs.name ?? name;
                 break;
             case "aws:sns/topic:Topic":
-                state.arn = `arn:aws:sns:${region}:${ACCOUNT}:${inputs.name ?? name}`;
+                state.arn = `arn:aws:sns:${region}:${ACCOUNT}:${display(inputs.name ?? name)}`;
                 break;
             // The multi-AZ server tier: ARNs in the shapes its policies and outputs rely on.
             case "aws:ec2/launchTemplate:LaunchTemplate":
@@ -109,27 +112,27 @@ export class LandingZoneMocks implements pulumi.runtime.Mocks {
                 break;
             case "aws:autoscaling/group:Group":
                 state.name = inputs.name ?? `${name}-${hex(seed, 7)}`;
-                state.arn = `arn:aws:autoscaling:${region}:${ACCOUNT}:autoScalingGroup:${hex(seed, 8)}-0000-4000-8000-${hex(seed + "asg", 12)}:autoScalingGroupName/${state.name}`;
+                state.arn = `arn:aws:autoscaling:${region}:${ACCOUNT}:autoScalingGroup:${hex(seed, 8)}-0000-4000-8000-${hex(seed + "asg", 12)}:autoScalingGroupName/${display(state.name)}`;
                 break;
             case "aws:cloudwatch/eventRule:EventRule":
                 state.name = inputs.name ?? `${name}-${hex(seed, 7)}`;
-                state.arn = `arn:aws:events:${region}:${ACCOUNT}:rule/${state.name}`;
+                state.arn = `arn:aws:events:${region}:${ACCOUNT}:rule/${display(state.name)}`;
                 break;
             case "aws:cloudwatch/logGroup:LogGroup":
                 state.name = inputs.name ?? `${name}-${hex(seed, 7)}`;
-                state.arn = `arn:aws:logs:${region}:${ACCOUNT}:log-group:${state.name}`;
+                state.arn = `arn:aws:logs:${region}:${ACCOUNT}:log-group:${display(state.name)}`;
                 break;
             case "aws:s3/bucket:Bucket":
                 // Auto-named like the provider: the logical name plus a suffix; S3 ARNs carry no region or account.
                 state.bucket = inputs.bucket ?? `${name}-${hex(seed, 7)}`;
-                state.arn = `arn:aws:s3:::${state.bucket}`;
+                state.arn = `arn:aws:s3:::${display(state.bucket)}`;
                 break;
             case "aws:cloudtrail/trail:Trail":
-                state.arn = `arn:aws:cloudtrail:${region}:${ACCOUNT}:trail/${inputs.name ?? name}`;
+                state.arn = `arn:aws:cloudtrail:${region}:${ACCOUNT}:trail/${display(inputs.name ?? name)}`;
                 break;
             case "aws:iam/instanceProfile:InstanceProfile":
                 state.name = inputs.name ?? `${name}-${hex(seed, 7)}`;
-                state.arn = `arn:aws:iam::${ACCOUNT}:instance-profile/${state.name}`;
+                state.arn = `arn:aws:iam::${ACCOUNT}:instance-profile/${display(state.name)}`;
                 break;
             default:
                 if (state.name === undefined && !type.startsWith("aws:ec2/route")) state.name = inputs.name ?? `${name}-${hex(seed, 7)}`;
@@ -144,7 +147,7 @@ export class LandingZoneMocks implements pulumi.runtime.Mocks {
         const azureName = (inputs[nameKey] as string | undefined) ?? `${name}${hex(seed, 8)}`;
         const group = (inputs.resourceGroupName as string | undefined) ?? azureName;
         const provider = module === "resources" ? "" : `/providers/Microsoft.${module[0].toUpperCase()}${module.slice(1)}/${resource[0].toLowerCase()}${resource.slice(1)}s/${azureName}`;
-        const parentPath = inputs.virtualNetworkName ? `/providers/Microsoft.Network/virtualNetworks/${inputs.virtualNetworkName}/subnets/${azureName}` : provider;
+        const parentPath = inputs.virtualNetworkName ? `/providers/Microsoft.Network/virtualNetworks/${display(inputs.virtualNetworkName)}/subnets/${azureName}` : provider;
         const id = type === "azure-native:resources:ResourceGroup"
             ? `/subscriptions/${SUBSCRIPTION}/resourceGroups/${azureName}`
             : `/subscriptions/${SUBSCRIPTION}/resourceGroups/${group}${parentPath}`;
@@ -202,10 +205,10 @@ class WanMockState {
     azureId(type: string, id: string, inputs: Record<string, unknown>, azureName: string): string {
         const group = id.split("/providers/")[0];
         if (type === "azure-native:network:VpnConnection" && inputs.gatewayName) {
-            return `${group}/providers/Microsoft.Network/vpnGateways/${inputs.gatewayName}/vpnConnections/${azureName}`;
+            return `${group}/providers/Microsoft.Network/vpnGateways/${display(inputs.gatewayName)}/vpnConnections/${azureName}`;
         }
         if (type === "azure-native:network:HubVirtualNetworkConnection" && inputs.virtualHubName) {
-            return `${group}/providers/Microsoft.Network/virtualHubs/${inputs.virtualHubName}/hubVirtualNetworkConnections/${azureName}`;
+            return `${group}/providers/Microsoft.Network/virtualHubs/${display(inputs.virtualHubName)}/hubVirtualNetworkConnections/${azureName}`;
         }
         return id;
     }
@@ -247,7 +250,7 @@ class WanMockState {
             }
             case "azure-native:network:VpnSite": {
                 const links = (inputs.vpnSiteLinks as Array<Record<string, unknown>> | undefined) ?? [];
-                return { vpnSiteLinks: links.map((l) => ({ ...l, id: `${id}/vpnSiteLinks/${l.name}`, provisioningState: "Succeeded" })) };
+                return { vpnSiteLinks: links.map((l) => ({ ...l, id: `${id}/vpnSiteLinks/${display(l.name)}`, provisioningState: "Succeeded" })) };
             }
             default:
                 return {};

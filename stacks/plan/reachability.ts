@@ -136,7 +136,7 @@ export function reachability(config: LandingZoneConfig, resources: readonly Reac
         const publicServer = e.kind === "server" && server?.subnetTier === "public";
         if (family === "ipv6") return yes([publicServer ? "internet gateway" : "egress-only internet gateway"]);
         if (e.kind === "server" && publicServer) {
-            return server!.elasticIp ? yes(["Elastic IP", "internet gateway"]) : no("the server has no public IPv4 address and a public subnet has no NAT route", "server.elasticIp");
+            return server.elasticIp ? yes(["Elastic IP", "internet gateway"]) : no("the server has no public IPv4 address and a public subnet has no NAT route", "server.elasticIp");
         }
         return config.aws.natGateway ? yes(["NAT gateway"]) : no("no NAT gateway for IPv4 egress from private subnets (IPv6 egress is free)", "aws.natGateway");
     };

@@ -103,9 +103,9 @@ describe("failover handler against canned SDK responses", () => {
         assert.equal(ec2.commandCalls(CreateTagsCommand, { Resources: ["i-new"], Tags: [{ Key: TAG.dataVolumeId, Value: "vol-1" }] }).length, 1);
         assert.equal(ec2.commandCalls(CreateSnapshotCommand).length, 0);
         assert.equal(ec2.commandCalls(AssociateAddressCommand, { AllocationId: "eipalloc-0abc", InstanceId: "i-new", AllowReassociation: true }).length, 1);
-        const changes = r53.commandCalls(ChangeResourceRecordSetsCommand)[0]!.args[0].input.ChangeBatch!.Changes!;
+        const changes = r53.commandCalls(ChangeResourceRecordSetsCommand)[0].args[0].input.ChangeBatch!.Changes!;
         assert.deepEqual(
-            changes.map((c) => [c.ResourceRecordSet!.Type, c.ResourceRecordSet!.ResourceRecords![0]!.Value]),
+            changes.map((c) => [c.ResourceRecordSet!.Type, c.ResourceRecordSet!.ResourceRecords![0].Value]),
             [
                 ["A", "203.0.113.7"],
                 ["AAAA", "2001:db8::5"],
@@ -145,9 +145,9 @@ describe("failover handler against canned SDK responses", () => {
         const r = await handler(event(TERMINATING, "i-old", "tok-2"));
 
         assert.deepEqual(r, { outcome: "CONTINUE", volumeId: "vol-1", snapshotId: "snap-1" });
-        const input = ec2.commandCalls(CreateSnapshotCommand)[0]!.args[0].input;
+        const input = ec2.commandCalls(CreateSnapshotCommand)[0].args[0].input;
         assert.equal(input.VolumeId, "vol-1");
-        const snapTags = input.TagSpecifications![0]!;
+        const snapTags = input.TagSpecifications![0];
         assert.equal(snapTags.ResourceType, "snapshot");
         assert.ok(snapTags.Tags!.some((t) => t.Key === TAG.origin && t.Value === "termination"));
         assert.ok(snapTags.Tags!.some((t) => t.Key === TAG.tier && t.Value === "app-dev"));

@@ -26,7 +26,7 @@ const B = "eu-west-1b";
 function assertCompleted(w: World, result: "CONTINUE" | "ABANDON") {
     const calls = w.mocks.autoscaling.commandCalls(CompleteLifecycleActionCommand);
     assert.equal(calls.length, 1, "one CompleteLifecycleAction");
-    const input = calls[0]!.args[0].input;
+    const input = calls[0].args[0].input;
     assert.equal(input.LifecycleActionResult, result);
     assert.equal(input.AutoScalingGroupName, GROUP);
     assert.equal(input.LifecycleHookName, HOOK_LAUNCH);
@@ -72,7 +72,7 @@ describe("failover handler: launch", () => {
         assert.deepEqual(r, { outcome: "CONTINUE", branch: "attach", volumeId: v.id });
         const attach = w.mocks.ec2.commandCalls(AttachVolumeCommand);
         assert.equal(attach.length, 1);
-        assert.deepEqual(attach[0]!.args[0].input, { VolumeId: v.id, InstanceId: i.id, Device: "/dev/sdf" });
+        assert.deepEqual(attach[0].args[0].input, { VolumeId: v.id, InstanceId: i.id, Device: "/dev/sdf" });
         const log = commandLog(w.mocks);
         assert.ok(!log.includes("CreateSnapshot") && !log.includes("CreateVolume"), log.join());
         // The user data finds the volume through the instance tag.
@@ -82,21 +82,21 @@ describe("failover handler: launch", () => {
         assert.equal(w.fake.volumes.get(old.id)!.tags[TAG.state], "superseded");
         assert.equal(w.fake.volumes.get(old.id)!.tags[TAG.backup], undefined);
         // Address and names follow.
-        assert.deepEqual(w.mocks.ec2.commandCalls(AssociateAddressCommand)[0]!.args[0].input, {
+        assert.deepEqual(w.mocks.ec2.commandCalls(AssociateAddressCommand)[0].args[0].input, {
             AllocationId: "eipalloc-0abc",
             InstanceId: i.id,
             AllowReassociation: true,
         });
-        const change = w.mocks.route53.commandCalls(ChangeResourceRecordSetsCommand)[0]!.args[0].input;
+        const change = w.mocks.route53.commandCalls(ChangeResourceRecordSetsCommand)[0].args[0].input;
         assert.equal(change.HostedZoneId, "Z0123456789ABC");
         assert.deepEqual(
-            change.ChangeBatch!.Changes!.map((c) => [c.Action, c.ResourceRecordSet!.Type, c.ResourceRecordSet!.ResourceRecords![0]!.Value]),
+            change.ChangeBatch!.Changes!.map((c) => [c.Action, c.ResourceRecordSet!.Type, c.ResourceRecordSet!.ResourceRecords![0].Value]),
             [
                 ["UPSERT", "A", "203.0.113.10"],
                 ["UPSERT", "AAAA", i.ipv6],
             ],
         );
-        assert.match(w.mocks.sns.commandCalls(PublishCommand)[0]!.args[0].input.Subject!, /replacement ready in eu-west-1a/);
+        assert.match(w.mocks.sns.commandCalls(PublishCommand)[0].args[0].input.Subject!, /replacement ready in eu-west-1a/);
         assertCompleted(w, "CONTINUE");
         assert.equal(log.at(-1), "CompleteLifecycleAction", "completes last");
     });
@@ -112,8 +112,8 @@ describe("failover handler: launch", () => {
         assert.equal(r.branch, "copy");
         const snap = w.mocks.ec2.commandCalls(CreateSnapshotCommand);
         assert.equal(snap.length, 1);
-        const snapTags = Object.fromEntries(snap[0]!.args[0].input.TagSpecifications![0]!.Tags!.map((t) => [t.Key, t.Value]));
-        assert.equal(snap[0]!.args[0].input.VolumeId, v.id);
+        const snapTags = Object.fromEntries(snap[0].args[0].input.TagSpecifications![0].Tags!.map((t) => [t.Key, t.Value]));
+        assert.equal(snap[0].args[0].input.VolumeId, v.id);
         assert.equal(snapTags[TAG.tier], "app-dev");
         assert.equal(snapTags[TAG.role], "data");
         assert.equal(snapTags[TAG.origin], "failover");
@@ -122,13 +122,13 @@ describe("failover handler: launch", () => {
 
         const create = w.mocks.ec2.commandCalls(CreateVolumeCommand);
         assert.equal(create.length, 1);
-        const ci = create[0]!.args[0].input;
+        const ci = create[0].args[0].input;
         assert.equal(ci.AvailabilityZone, B);
         assert.equal(ci.SnapshotId, r.snapshotId);
         assert.equal(ci.Encrypted, true);
         assert.equal(ci.VolumeType, "gp3");
         assert.equal(ci.ClientToken, `lz-data-${i.id}`);
-        const volTags = Object.fromEntries(ci.TagSpecifications![0]!.Tags!.map((t) => [t.Key, t.Value]));
+        const volTags = Object.fromEntries(ci.TagSpecifications![0].Tags!.map((t) => [t.Key, t.Value]));
         // Made pending, not a DLM target: it becomes the live copy only when committed (before the attach).
         assert.equal(volTags[TAG.state], "pending");
         assert.equal(volTags[TAG.instanceId], i.id);
@@ -149,7 +149,7 @@ describe("failover handler: launch", () => {
         assert.equal(old.tags[TAG.state], "superseded");
         assert.ok(old.tags[TAG.supersededAt]);
         assert.equal(old.tags[TAG.finalSnapshotId], r.snapshotId, "its final data lives on in the snapshot the copy was made from");
-        assert.equal(w.mocks.ec2.commandCalls(DeleteTagsCommand)[0]!.args[0].input.Tags![0]!.Key, TAG.backup);
+        assert.equal(w.mocks.ec2.commandCalls(DeleteTagsCommand)[0].args[0].input.Tags![0].Key, TAG.backup);
         // Retention 1: the old volume is kept.
         assert.equal(w.mocks.ec2.commandCalls(DeleteVolumeCommand).length, 0);
         assertCompleted(w, "CONTINUE");
@@ -215,7 +215,7 @@ describe("failover handler: launch", () => {
 
         assert.equal(r.outcome, "CONTINUE");
         assert.equal(r.branch, "empty");
-        const ci = w.mocks.ec2.commandCalls(CreateVolumeCommand)[0]!.args[0].input;
+        const ci = w.mocks.ec2.commandCalls(CreateVolumeCommand)[0].args[0].input;
         assert.equal(ci.SnapshotId, undefined);
         assert.equal(ci.AvailabilityZone, B);
         assert.equal(ci.Size, 20);
@@ -223,7 +223,7 @@ describe("failover handler: launch", () => {
         assert.equal(ci.KmsKeyId, "alias/app");
         assert.equal(ci.Iops, 4000);
         assert.equal(ci.Throughput, 250);
-        const marker = w.mocks.autoscaling.commandCalls(CreateOrUpdateTagsCommand)[0]!.args[0].input.Tags![0]!;
+        const marker = w.mocks.autoscaling.commandCalls(CreateOrUpdateTagsCommand)[0].args[0].input.Tags![0];
         assert.equal(marker.Key, TAG.dataInitialized);
         assert.equal(marker.ResourceId, GROUP);
         assert.equal(marker.PropagateAtLaunch, false);
@@ -246,7 +246,7 @@ describe("failover handler: launch", () => {
             const err = w.logs.find((l) => l.level === "error")!;
             assert.equal(err.msg, "launch abandoned");
             assert.match(String(err.fields.reason), /refusing to start empty/);
-            assert.match(w.fake.published[0]!.subject, /launch abandoned/);
+            assert.match(w.fake.published[0].subject, /launch abandoned/);
             assertCompleted(w, "ABANDON");
         });
 
@@ -310,7 +310,7 @@ describe("failover handler: launch", () => {
                 const r2 = await x.handle(x.launchEvent(j.id, x.fake.openLifecycleAction(j.id)), 90_000);
                 assert.equal(r2.outcome, "ABANDON");
                 assert.ok(x.fake.now - t0 <= 90_000 - RESERVE_MS, `slept ${x.fake.now - t0} ms`);
-                assert.equal(x.fake.lifecycle.get([...x.fake.lifecycle.keys()][0]!)!.result, "ABANDON");
+                assert.equal(x.fake.lifecycle.get([...x.fake.lifecycle.keys()][0])!.result, "ABANDON");
             } finally {
                 x.close();
             }
@@ -413,7 +413,7 @@ describe("failover handler: launch", () => {
 
             assert.equal(r.outcome, "CONTINUE");
             assert.equal(r.volumeId, v.id);
-            assert.ok(countBy(commandLog(w.mocks)).DescribeInstances! >= 3);
+            assert.ok(countBy(commandLog(w.mocks)).DescribeInstances >= 3);
         });
 
         it("does not let a failing SNS publish change the outcome", async () => {
@@ -499,7 +499,7 @@ describe("failover handler: launch", () => {
             assert.equal(r.branch, "copy");
             const del = w.mocks.ec2.commandCalls(DeleteVolumeCommand);
             assert.equal(del.length, 1);
-            assert.equal(del[0]!.args[0].input.VolumeId, v.id);
+            assert.equal(del[0].args[0].input.VolumeId, v.id);
             const log = commandLog(w.mocks);
             assert.ok(log.indexOf("DeleteVolume") > log.indexOf("AttachVolume"));
             assert.ok(log.indexOf("DeleteVolume") > log.lastIndexOf("CreateTags"), "superseded first");
@@ -570,8 +570,8 @@ describe("failover handler: launch", () => {
 
             assert.equal(w.mocks.ec2.commandCalls(AssociateAddressCommand).length, 0);
             const types = w.mocks.route53
-                .commandCalls(ChangeResourceRecordSetsCommand)[0]!
-                .args[0].input.ChangeBatch!.Changes!.map((c) => `${c.ResourceRecordSet!.Type}=${c.ResourceRecordSet!.ResourceRecords![0]!.Value}`);
+                .commandCalls(ChangeResourceRecordSetsCommand)[0]
+                .args[0].input.ChangeBatch!.Changes!.map((c) => `${c.ResourceRecordSet!.Type}=${c.ResourceRecordSet!.ResourceRecords![0].Value}`);
             assert.deepEqual(types, [`A=${i.publicIpv4}`, `AAAA=${i.ipv6}`]);
         });
 
@@ -584,7 +584,7 @@ describe("failover handler: launch", () => {
             await w.launch(i.id);
 
             const types = w.mocks.route53
-                .commandCalls(ChangeResourceRecordSetsCommand)[0]!
+                .commandCalls(ChangeResourceRecordSetsCommand)[0]
                 .args[0].input.ChangeBatch!.Changes!.map((c) => c.ResourceRecordSet!.Type);
             assert.deepEqual(types, ["AAAA"]);
         });
@@ -645,14 +645,14 @@ describe("failover handler: termination", () => {
         assert.equal(r.outcome, "CONTINUE");
         const snap = w.mocks.ec2.commandCalls(CreateSnapshotCommand);
         assert.equal(snap.length, 1);
-        assert.equal(snap[0]!.args[0].input.VolumeId, v.id);
-        const tags = Object.fromEntries(snap[0]!.args[0].input.TagSpecifications![0]!.Tags!.map((t) => [t.Key, t.Value]));
+        assert.equal(snap[0].args[0].input.VolumeId, v.id);
+        const tags = Object.fromEntries(snap[0].args[0].input.TagSpecifications![0].Tags!.map((t) => [t.Key, t.Value]));
         assert.equal(tags[TAG.origin], "termination");
         assert.equal(tags[TAG.instanceId], i.id);
         assert.equal(tags[TAG.tier], "app-dev");
         const log = commandLog(w.mocks);
         assert.ok(log.indexOf("CreateSnapshot") < log.indexOf("CompleteLifecycleAction"));
-        const done = w.mocks.autoscaling.commandCalls(CompleteLifecycleActionCommand)[0]!.args[0].input;
+        const done = w.mocks.autoscaling.commandCalls(CompleteLifecycleActionCommand)[0].args[0].input;
         assert.equal(done.LifecycleActionResult, "CONTINUE");
         assert.equal(w.fake.snapshots.get(r.snapshotId!)!.state, "completed", "waited for it, time allowing");
     });
@@ -708,8 +708,8 @@ describe("failover handler: termination", () => {
         const r = await w.terminate(i.id);
 
         assert.equal(r.outcome, "CONTINUE");
-        assert.match(w.fake.published[0]!.subject, /termination snapshot failed/);
-        assert.equal(w.mocks.autoscaling.commandCalls(CompleteLifecycleActionCommand)[0]!.args[0].input.LifecycleActionResult, "CONTINUE");
+        assert.match(w.fake.published[0].subject, /termination snapshot failed/);
+        assert.equal(w.mocks.autoscaling.commandCalls(CompleteLifecycleActionCommand)[0].args[0].input.LifecycleActionResult, "CONTINUE");
     });
 });
 

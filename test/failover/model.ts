@@ -162,7 +162,7 @@ export class Simulation {
                 this.fake.advance(10 * 60_000);
                 continue;
             }
-            const az = up[(azHint + attempt) % up.length]!;
+            const az = up[(azHint + attempt) % up.length];
             const i = this.fake.addInstance(az, "pending");
             const token = this.fake.openLifecycleAction(i.id, "launch");
             const runs = duplicate ? [this.deliver(LAUNCHING, i.id, token), this.deliver(LAUNCHING, i.id, token)] : [this.deliver(LAUNCHING, i.id, token)];
@@ -260,7 +260,7 @@ export class Simulation {
             accepted || (down !== undefined && this.fake.now - down >= WINDOW_MIN * 60_000),
             `restored (losing data) although ${az} was ${down === undefined ? "up" : `down only ${Math.round((this.fake.now - down) / 60_000)} min`}`,
         );
-        assert.ok(isPrefix(history, this.truth), `restored data ${history} is not a prefix of ${this.truth}`);
+        assert.ok(isPrefix(history, this.truth), `restored data ${history.join()} is not a prefix of ${this.truth.join()}`);
         const lost = this.truth.slice(history.length);
         const oldestAllowed = Math.min(lostAt, down ?? lostAt) - SCHEDULE_HOURS * HOUR - HOUR - 2 * SNAPSHOT_MS;
         for (const w of lost) {
@@ -284,7 +284,7 @@ export class Simulation {
             case "azOutage": {
                 // Half the outages hit the instance's own AZ (the case that matters), the rest any AZ.
                 const here = this.current !== undefined && s.az % 2 === 0 ? this.fake.instances.get(this.current)!.az : undefined;
-                const az = here ?? this.fake.azs[s.az % this.fake.azs.length]!;
+                const az = here ?? this.fake.azs[s.az % this.fake.azs.length];
                 if (this.fake.downAzs.has(az) || this.fake.downAzs.size >= 2) return;
                 const hitsInstance = this.current !== undefined && this.fake.instances.get(this.current)!.az === az;
                 this.fake.azDown(az);
@@ -448,16 +448,15 @@ export async function runRandom(numRuns: number, seed: number): Promise<{ delete
     Error.stackTraceLimit = 0;
     try {
         await fc.assert(
-        fc.asyncProperty(optionsArb, fc.array(stepArb, { maxLength: 14 }), async (opts, steps) => {
-            const sim = await simulate(opts, steps);
-            deletedSnapshots += sim.fake.deletedSnapshots.length;
-            restores += sim.restores;
-        }),
-        { numRuns, seed, endOnFailure: numRuns > 500 },
+            fc.asyncProperty(optionsArb, fc.array(stepArb, { maxLength: 14 }), async (opts, steps) => {
+                const sim = await simulate(opts, steps);
+                deletedSnapshots += sim.fake.deletedSnapshots.length;
+                restores += sim.restores;
+            }),
+            { numRuns, seed, endOnFailure: numRuns > 500 },
         );
     } finally {
         Error.stackTraceLimit = limit;
     }
     return { deletedSnapshots, restores };
 }
-

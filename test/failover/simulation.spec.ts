@@ -24,7 +24,7 @@ describe("failover model", () => {
             { kind: "loseInstance", az: 2, overlap: true },
             { kind: "duplicate", concurrent: true },
         ]);
-        assert.ok(sim.truth.length >= 6, `writes kept: ${sim.truth}`);
+        assert.ok(sim.truth.length >= 6, `writes kept: ${sim.truth.join()}`);
         assert.equal(sim.restores, 0);
         assert.ok(sim.fake.deletedSnapshots.length >= 1, `deleted ${sim.fake.deletedSnapshots.join(", ")}`);
         assert.ok(handlerSnapshots(sim).length <= HANDLER_SNAPSHOT_RETENTION + 2, handlerSnapshots(sim).map((x) => x.id).join());

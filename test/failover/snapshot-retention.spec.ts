@@ -53,8 +53,8 @@ describe("failover handler: retention of its own snapshots", () => {
         const r = await w.launch(i.id);
 
         assert.equal(r.outcome, "CONTINUE");
-        assert.deepEqual(deletedIds(w).sort(), [s[0]!.id, s[1]!.id, s[2]!.id].sort());
-        assert.deepEqual([...w.fake.snapshots.keys()].sort(), [s[3]!.id, s[4]!.id].sort());
+        assert.deepEqual(deletedIds(w).sort(), [s[0].id, s[1].id, s[2].id].sort());
+        assert.deepEqual([...w.fake.snapshots.keys()].sort(), [s[3].id, s[4].id].sort());
         const log = commandLog(w.mocks);
         assert.ok(log.indexOf("DeleteSnapshot") > log.indexOf("AttachVolume"), log.join());
         assert.ok(log.lastIndexOf("DeleteSnapshot") < log.indexOf("CompleteLifecycleAction"), log.join());
@@ -77,7 +77,7 @@ describe("failover handler: retention of its own snapshots", () => {
         const v = liveVolume(w);
         const s = [40, 30, 20, 10].map((h) => snap(w, v, h, "failover"));
         assert.equal((await w.launch(w.fake.addInstance(A).id)).outcome, "CONTINUE");
-        assert.deepEqual(deletedIds(w), [s[0]!.id]);
+        assert.deepEqual(deletedIds(w), [s[0].id]);
     });
 
     it("never deletes a pending snapshot, and does not count it", async () => {
@@ -133,7 +133,7 @@ describe("failover handler: retention of its own snapshots", () => {
         assert.ok(w.logs.some((l) => l.level === "warn" && l.msg === "could not delete handler snapshot" && l.fields.code === "InvalidSnapshot.InUse"));
         assert.equal(deletedIds(w).length, 2, "the second candidate is still tried");
         assert.equal(w.fake.snapshots.size, 2, "one of the two survives the failure");
-        assert.ok(w.fake.snapshots.has(a!.id) !== w.fake.snapshots.has(b!.id));
+        assert.ok(w.fake.snapshots.has(a.id) !== w.fake.snapshots.has(b.id));
     });
 
     it("does not abandon the launch when listing for pruning fails", async () => {

@@ -8,6 +8,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { Policies, PolicyPackConfig } from "@pulumi/policy";
 import { OfflinePolicyOptions, OfflinePolicyResult, OfflineResource, runPoliciesOffline } from "../../policy/offline";
 import { LandingZoneMocks } from "../../stacks/plan/mocks";
+import { display } from "../../components/display";
 
 interface RegisterRequest {
     getType(): string;
@@ -27,7 +28,7 @@ function unwrap(value: unknown): unknown {
     if (Array.isArray(value)) return value.map(unwrap);
     if (value && typeof value === "object") {
         const record = value as Record<string, unknown>;
-        if (SECRET_SIG_KEY in record) return record[SECRET_SIG_KEY] === SECRET_SIG ? "[secret]" : `[${String(record.urn ?? "reference")}]`;
+        if (SECRET_SIG_KEY in record) return record[SECRET_SIG_KEY] === SECRET_SIG ? "[secret]" : `[${display(record.urn ?? "reference")}]`;
         return Object.fromEntries(Object.entries(record).map(([k, v]) => [k, unwrap(v)]));
     }
     return value === UNKNOWN_WIRE ? "[unknown]" : value;
@@ -82,7 +83,7 @@ export function setInput(resources: OfflineResource[], name: string, path: strin
     return resources.map((r) => {
         if (r.name !== name) return r;
         const inputs = JSON.parse(JSON.stringify(r.inputs)) as Record<string, unknown>;
-        let node = inputs as Record<string, unknown>;
+        let node = inputs;
         for (const key of path.slice(0, -1)) node = node[key] as Record<string, unknown>;
         node[path[path.length - 1]] = value;
         return { ...r, inputs };

@@ -13,13 +13,14 @@ import { ChildProcess, spawn } from "child_process";
 import * as path from "path";
 
 const enabled = process.env.LZ_POLICY_SERVER_TEST !== "0";
+// eslint-disable-next-line @typescript-eslint/no-require-imports -- resolved from @pulumi/pulumi's own dependency tree at run time
 const fromPulumi = (id: string) => require(require.resolve(id, { paths: [path.dirname(require.resolve("@pulumi/pulumi"))] }));
 const UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
 const SECRET = (value: string) => ({ "4dabf18193072939515e22adb298388d": "1b47061264138c4ac30d75fd1eb44270", value });
 
 (enabled ? describe : describe.skip)("policy pack under the CrossGuard analyzer protocol", function () {
     this.timeout(60000);
-    /* eslint-disable @typescript-eslint/no-explicit-any */
+
     let child: ChildProcess;
     let client: any;
     const pb = fromPulumi("@pulumi/pulumi/proto/analyzer_pb.js");
@@ -40,7 +41,7 @@ const SECRET = (value: string) => ({ "4dabf18193072939515e22adb298388d": "1b4706
         child?.kill();
     });
 
-    const call = (method: string, req: unknown) => new Promise<any>((resolve, reject) => client[method](req, (e: unknown, r: unknown) => (e ? reject(e) : resolve(r))));
+    const call = (method: string, req: unknown) => new Promise<any>((resolve, reject) => client[method](req, (e: Error | null, r: unknown) => (e ? reject(e) : resolve(r))));
     const options = () => {
         const o = new pb.AnalyzerResourceOptions();
         o.setCustomtimeouts(new pb.AnalyzerResourceOptions.CustomTimeouts());

@@ -172,7 +172,7 @@ export function chooseLive(volumes: readonly DataVolume[]): LiveChoice {
     if (candidates.length === 0) return { kind: "none" };
     const top = Math.max(...candidates.map(sequenceOf));
     const atTop = candidates.filter((v) => sequenceOf(v) === top);
-    return atTop.length === 1 ? { kind: "live", volume: atTop[0]! } : { kind: "conflict", volumes: atTop };
+    return atTop.length === 1 ? { kind: "live", volume: atTop[0] } : { kind: "conflict", volumes: atTop };
 }
 
 /** The live copy and its ancestors, by their parent tags (as far as they still exist, plus the first missing one). */
@@ -339,7 +339,7 @@ export function snapshotPruneCandidates(
         .slice(retention)
         .filter(
             (s) =>
-                s.id !== completed[0]!.id &&
+                s.id !== completed[0].id &&
                 s.id !== restorePoint.id &&
                 s.startTime < restorePoint.startTime &&
                 proven(s) &&

@@ -8,6 +8,7 @@ import { parseIpv4Cidr, parseIpv6Cidr } from "../../addressing/cidr";
 import { at, asNumber, each, known, oneOf, range } from "../check";
 import { AWS_SUBNET_IPV4_PREFIX, AWS_VPC_IPV4_PREFIX, TAG_VALUE_MAX } from "../limits";
 import type { Finding, PreflightRule } from "../types";
+import { display } from "../../display";
 
 const TF = "hashicorp/terraform-provider-aws";
 
@@ -75,7 +76,7 @@ export const awsNetworkRules: PreflightRule[] = [
         types: ["aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule", "aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule"],
         source: `EC2 API AuthorizeSecurityGroupIngress FromPort/ToPort (0–65535 for tcp/udp, from ≤ to; -1 or absent with protocol -1); ${TF} vpc_security_group_ingress_rule.go from_port/to_port (validation.IsPortNumberOrZero)`,
         check: (r) => {
-            const protocol = String(r.inputs.ipProtocol ?? "");
+            const protocol = display(r.inputs.ipProtocol ?? "");
             const from = asNumber(r.inputs.fromPort);
             const to = asNumber(r.inputs.toPort);
             if (protocol === "-1" || protocol === "icmp" || protocol === "icmpv6" || protocol === "58" || protocol === "1") return [];
@@ -186,4 +187,3 @@ export const awsNetworkRules: PreflightRule[] = [
         }),
     },
 ];
-
