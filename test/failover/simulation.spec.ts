@@ -69,7 +69,7 @@ describe("failover model", () => {
     });
 
     it("holds for random schedules of losses, outages, duplicates, kills, lost responses, throttling and failing snapshots", async function () {
-        const runs = Number(process.env.FAILOVER_RUNS ?? 60);
+        const runs = Number(process.env.FAILOVER_RUNS ?? 200);
         const seed = Number(process.env.FAILOVER_SEED ?? 20301129);
         this.timeout(Math.max(60_000, runs * 1_000));
         const r = await runRandom(runs, seed);
