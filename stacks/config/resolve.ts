@@ -14,6 +14,7 @@ import { AWS_PHASE2_LIFETIME } from "../../components/azure/vpn-ipsec";
 import { gp3MaxIops } from "../../components/preflight/limits";
 import { cloudProblems } from "./cloud-checks";
 import { BaselineConfig, resolveBaseline } from "./baseline";
+import { closest } from "../../components/catalogue/suggest";
 
 export const NAMESPACE = "landing-zone";
 
@@ -289,32 +290,8 @@ function unwrap(schema: z.core.$ZodType): z.core.$ZodType {
     }
 }
 
-export function closest(word: string, candidates: string[]): string | undefined {
-    let best: string | undefined;
-    let bestDistance = Infinity;
-    for (const candidate of candidates) {
-        const d = editDistance(word.toLowerCase(), candidate.toLowerCase());
-        if (d < bestDistance) {
-            bestDistance = d;
-            best = candidate;
-        }
-    }
-    return bestDistance <= Math.max(2, Math.floor(word.length / 3)) ? best : undefined;
-}
-
-function editDistance(a: string, b: string): number {
-    const row = Array.from({ length: b.length + 1 }, (_, i) => i);
-    for (let i = 1; i <= a.length; i++) {
-        let previous = row[0];
-        row[0] = i;
-        for (let j = 1; j <= b.length; j++) {
-            const current = row[j];
-            row[j] = Math.min(row[j] + 1, row[j - 1] + 1, previous + (a[i - 1] === b[j - 1] ? 0 : 1));
-            previous = current;
-        }
-    }
-    return row[b.length];
-}
+/** "Did you mean": one edit-distance rule for every suggestion (components/catalogue/suggest.ts). */
+export { closest };
 
 // ── landing-zone:server ────────────────────────────────────────────────────
 
