@@ -185,9 +185,10 @@ async function chooseTarget(ctx: Ctx, d: LifecycleDetail, inst: InstanceInfo, vo
             { volumeIds: choice.volumes.map((v) => v.id) },
         );
     }
-    if (choice.kind === "none") return firstOrRestore(ctx, d, inst, volumes);
-    const live = choice.volume;
+    // Copies for this instance that failed while being created: the next one needs a fresh client token.
     const errors = volumes.filter((v) => v.tags[TAG.instanceId] === inst.id && v.state === "error").length;
+    if (choice.kind === "none") return firstOrRestore(ctx, d, inst, volumes, errors);
+    const live = choice.volume;
 
     if (live.tags[TAG.acceptDataLoss] !== undefined) {
         return restore(ctx, d, inst, volumes, live, errors, `an operator accepted data loss on ${live.id} (${live.tags[TAG.acceptDataLoss]})`);
@@ -230,6 +231,7 @@ async function resume(ctx: Ctx, inst: InstanceInfo, volumes: DataVolume[]): Prom
         const volume = isPending(attached) ? await commit(ctx, attached, volumes) : attached;
         return { branch: "resume", volume, notes: {} };
     }
+    const live = chooseLive(volumes);
     for (const v of volumes.filter((x) => x.tags[TAG.instanceId] === inst.id && x.attachedTo === undefined)) {
         if (v.state === "error") {
             await deleteUnusedCopy(ctx, v, "failed while being created");
@@ -237,7 +239,6 @@ async function resume(ctx: Ctx, inst: InstanceInfo, volumes: DataVolume[]): Prom
         }
         if (v.state === "deleting" || v.state === "deleted") continue;
         // Pending: made by an earlier delivery; active: committed, then the run was cut before attaching.
-        const live = chooseLive(volumes);
         if (isPending(v) || (live.kind === "live" && live.volume.id === v.id)) {
             try {
                 const ready = v.state === "available" ? v : await waitVolumeAvailable(ctx, v.id);
@@ -443,42 +444,42 @@ async function decideOrWait(
  * Restores the newest completed snapshot of the live copy's lineage into a
  * new copy, by decision (evidence window, operator). The old copy is kept (a
  * fork: its later writes exist nowhere else) and never deleted by the handler.
+ * Without a live copy (`lost` undefined: the data volume went missing), the
+ * newest lineage snapshot of the tier.
  */
 async function restore(
     ctx: Ctx,
     d: LifecycleDetail,
     inst: InstanceInfo,
     volumes: DataVolume[],
-    lost: DataVolume,
+    lost: DataVolume | undefined,
     errors: number,
     reason: string,
+    snapshots?: DataSnapshot[],
 ): Promise<Target> {
     // Fencing: its instance must be gone or going (shutting-down: its app was told to stop), never one that may write.
-    if (lost.attachedTo !== undefined) {
+    if (lost?.attachedTo !== undefined) {
         const h = await describeInstance(ctx, lost.attachedTo);
         if (h !== undefined && HOLDING_STATES.has(h.state)) {
             throw new Refusal(`${reason}; but ${lost.id} is still attached to ${h.id} (${h.state}): terminate it first`, { volumeId: lost.id, holder: h.id });
         }
     }
-    const snapshot = restoreCandidate(await listDataSnapshots(ctx), volumes, lost);
+    const snapshot = restoreCandidate(snapshots ?? (await listDataSnapshots(ctx)), volumes, lost);
     if (snapshot === undefined) {
-        throw new Refusal(`${reason}, and this data has no completed snapshot to restore; not starting empty`, { unreachableVolumeId: lost.id });
+        throw new Refusal(`${reason}, and this data has no completed snapshot to restore; not starting empty`, { unreachableVolumeId: lost?.id });
     }
     const dataAsOf = new Date(snapshot.startTime).toISOString();
-    ctx.log("warn", "restoring from snapshot: writes after it stay on the old copy, which is kept", {
-        reason,
-        snapshotId: snapshot.id,
-        dataAsOf,
-        unreachableVolumeId: lost.id,
-    });
+    const lostNotes = lost !== undefined ? { unreachableVolumeId: lost.id, unreachableAz: lost.az } : {};
+    ctx.log("warn", "restoring from snapshot: writes after it stay on the old copy, which is kept", { reason, snapshotId: snapshot.id, dataAsOf, ...lostNotes });
+    const top = lost ?? [...volumes].sort((a, b) => sequenceOf(b) - sequenceOf(a))[0];
     const copy = await makeCopy(ctx, {
         az: inst.az,
         instanceId: inst.id,
         token: d.LifecycleActionToken,
         origin: VOLUME_ORIGIN.restore,
         snapshot,
-        parent: lost,
-        sequence: sequenceOf(lost) + 1,
+        ...(lost !== undefined ? { parent: lost } : {}),
+        sequence: (top !== undefined ? sequenceOf(top) : 0) + 1,
         attempt: errors,
     });
     const volume = await commit(ctx, copy, volumes);
@@ -486,41 +487,16 @@ async function restore(
         reason,
         snapshotId: snapshot.id,
         dataAsOf,
-        oldVolumeId: lost.id,
-        oldAz: lost.az,
+        ...lostNotes,
         newVolumeId: volume.id,
     });
-    return {
-        branch: "restore",
-        volume,
-        notes: { reason, snapshotId: snapshot.id, dataAsOf, unreachableVolumeId: lost.id, unreachableAz: lost.az },
-    };
+    return { branch: "restore", volume, notes: { reason, snapshotId: snapshot.id, dataAsOf, ...lostNotes } };
 }
 
 /** No live copy: restore if the tier has any history, start empty only if it has none at all. */
-async function firstOrRestore(ctx: Ctx, d: LifecycleDetail, inst: InstanceInfo, volumes: DataVolume[]): Promise<Target> {
+async function firstOrRestore(ctx: Ctx, d: LifecycleDetail, inst: InstanceInfo, volumes: DataVolume[], errors: number): Promise<Target> {
     const snapshots = await listDataSnapshots(ctx);
-    const errors = volumes.filter((v) => v.tags[TAG.instanceId] === inst.id && v.state === "error").length;
-    if (volumes.length > 0 || snapshots.length > 0) {
-        const snapshot = restoreCandidate(snapshots, volumes);
-        if (snapshot === undefined) {
-            throw new Refusal("no live data volume and no completed snapshot to restore; not starting empty");
-        }
-        const newest = [...volumes].sort((a, b) => sequenceOf(b) - sequenceOf(a))[0];
-        const copy = await makeCopy(ctx, {
-            az: inst.az,
-            instanceId: inst.id,
-            token: d.LifecycleActionToken,
-            origin: VOLUME_ORIGIN.restore,
-            snapshot,
-            sequence: (newest !== undefined ? sequenceOf(newest) : 0) + 1,
-            attempt: errors,
-        });
-        const volume = await commit(ctx, copy, volumes);
-        const dataAsOf = new Date(snapshot.startTime).toISOString();
-        await notify(ctx, "DATA RESTORED FROM SNAPSHOT: no live data volume was found", { snapshotId: snapshot.id, dataAsOf });
-        return { branch: "restore", volume, notes: { reason: "no live data volume", snapshotId: snapshot.id, dataAsOf } };
-    }
+    if (volumes.length > 0 || snapshots.length > 0) return restore(ctx, d, inst, volumes, undefined, errors, "no live data volume", snapshots);
     if (await isInitialized(ctx, d.AutoScalingGroupName)) {
         throw new Refusal(
             "this tier has had data (the group is marked initialized) but no data volume and no snapshot exist; refusing to start empty",
