@@ -122,14 +122,18 @@ describe("failover regressions", () => {
             assert.equal(r.branch, "restore");
             w.fake.azUp(A);
             w.fake.advance(HOUR); // the stuck snapshot completes now
-            // More failovers: the left-behind copy is a fork and stays.
+            // More failovers with retention 0: pruning runs each time, and the left-behind copy (a fork) stays.
+            let current = i.id;
             for (const az of [A, B]) {
-                w.fake.beginTermination(w.fake.volumeAttachedTo(i.id)?.attachment?.instanceId ?? i.id);
-                const next = w.fake.addInstance(az);
-                w.fake.terminate([...w.fake.instances.values()].find((x) => w.fake.volumeAttachedTo(x.id) && x.state === "running")!.id);
+                w.fake.beginTermination(current);
+                w.fake.terminate(current);
                 w.fake.advance(60_000);
-                await w.launch(next.id);
+                const next = w.fake.addInstance(az);
+                const moved = await w.launch(next.id);
+                assert.equal(moved.outcome, "CONTINUE", moved.reason);
+                current = next.id;
             }
+            assert.ok(w.fake.deletedVolumes.length > 0, "superseded copies of the lineage were pruned");
             assert.ok(w.fake.volumes.has(v.id), "the old copy holds writes nothing else has");
             assert.equal(w.fake.volumes.get(v.id)!.tags[TAG.finalSnapshotId], undefined);
         });
