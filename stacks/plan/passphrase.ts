@@ -38,7 +38,7 @@ export class PassphraseCrypter {
     /** A new salt and crypter, as `pulumi stack init --secrets-provider passphrase` makes. */
     static create(passphrase: string, iterations = PULUMI_PBKDF2_ITERATIONS): PassphraseCrypter {
         const salt = randomBytes(8);
-        const bare = new PassphraseCrypter(pbkdf2Sync(passphrase, salt, iterations, 32, "sha256"), "");
+        const bare = new PassphraseCrypter(deriveKey(passphrase, salt, iterations), "");
         return new PassphraseCrypter(bare.key, `v1:${salt.toString("base64")}:${bare.encrypt(VERIFIER)}`);
     }
 

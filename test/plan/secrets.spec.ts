@@ -4,11 +4,12 @@ import { PassphraseCrypter, PassphraseError } from "../../stacks/plan/passphrase
 import { readStackFile, secretPlaceholder, StackFileError } from "../../stacks/plan/stack-file";
 import { editedStackFile } from "../helpers/stacks";
 const PASSPHRASE = "correct horse battery staple";
+const WRONG = "not it";
 const PSK = "Xk8#p2LqT7vN4wZr9sDfGh";
 
 describe("stack secrets (passphrase provider)", function () {
     this.timeout(20000);
-    // One real 1,000,000-iteration key derivation, shared by the tests.
+    // Two real 1,000,000-iteration key derivations (the passphrase and one wrong one), shared by the tests.
     const crypter = PassphraseCrypter.create(PASSPHRASE);
     const file = editedStackFile("dev", (config, document) => {
         document.encryptionsalt = crypter.encryptionSalt;
@@ -19,7 +20,7 @@ describe("stack secrets (passphrase provider)", function () {
         const reopened = PassphraseCrypter.open(PASSPHRASE, crypter.encryptionSalt);
         assert.equal(reopened.decrypt(crypter.encrypt("hello")), "hello");
         assert.match(crypter.encryptionSalt, /^v1:[A-Za-z0-9+/=]{12}:v1:[A-Za-z0-9+/=]{16}:[A-Za-z0-9+/=]+$/);
-        assert.throws(() => PassphraseCrypter.open("wrong", crypter.encryptionSalt), PassphraseError);
+        assert.throws(() => PassphraseCrypter.open(WRONG, crypter.encryptionSalt), PassphraseError);
     });
 
     it("decrypts secure values with the passphrase and marks the key secret", () => {
@@ -35,7 +36,7 @@ describe("stack secrets (passphrase provider)", function () {
     });
 
     it("stops with a clear error on a wrong passphrase", () => {
-        assert.throws(() => readStackFile(file, "not it"), (err: Error) => err instanceof StackFileError && /incorrect passphrase/.test(err.message));
+        assert.throws(() => readStackFile(file, WRONG), (err: Error) => err instanceof StackFileError && /incorrect passphrase/.test(err.message));
     });
 
     it("never prints a decrypted secret in the plan", async () => {
