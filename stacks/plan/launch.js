@@ -4,6 +4,7 @@
 // milliseconds where ts-node spends most of a second loading the TypeScript
 // compiler, and the plan must cost little more than loading the SDKs.
 "use strict";
+require("./lazy-sdk-modules");
 const path = require("path");
 const fs = require("fs");
 const esbuild = require("esbuild");

@@ -12,14 +12,27 @@ import { readStackFile } from "../../stacks/plan/stack-file";
 
 export const ROOT = path.join(__dirname, "..", "..");
 
-/** A stack file's config as the program sees it (keys without the namespace, values parsed). */
+const parsedStackFiles = new Map<string, { raw: Record<string, any>; document: Record<string, any> }>();
+
+/** A real stack file, read and parsed once per test process (parsing YAML is slow); callers get copies. */
+function stackFile(stack: "dev" | "prod"): { raw: Record<string, any>; document: Record<string, any> } {
+    let parsed = parsedStackFiles.get(stack);
+    if (!parsed) {
+        const file = path.join(ROOT, `Pulumi.${stack}.yaml`);
+        parsed = { raw: namespaceConfig(readStackFile(file).config), document: YAML.parse(fs.readFileSync(file, "utf8")) };
+        parsedStackFiles.set(stack, parsed);
+    }
+    return structuredClone(parsed);
+}
+
+/** A stack file's config as the program sees it (keys without the namespace, values parsed); a fresh copy each call. */
 export function rawConfigOf(stack: "dev" | "prod"): Record<string, any> {
-    return namespaceConfig(readStackFile(path.join(ROOT, `Pulumi.${stack}.yaml`)).config);
+    return stackFile(stack).raw;
 }
 
 /** A temporary copy of a real stack file with `edit` applied to its `config:` map; returns its path. */
 export function editedStackFile(stack: "dev" | "prod", edit: (config: Record<string, any>, document: Record<string, any>) => void): string {
-    const doc = YAML.parse(fs.readFileSync(path.join(ROOT, `Pulumi.${stack}.yaml`), "utf8"));
+    const doc = stackFile(stack).document;
     edit(doc.config, doc);
     const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "lz-stack-")), `Pulumi.${stack}.yaml`);
     fs.writeFileSync(file, YAML.stringify(doc));

@@ -29,7 +29,7 @@ const SECRET = (value: string) => ({ "4dabf18193072939515e22adb298388d": "1b4706
 
     before(async () => {
         // The specs' loader: ts-node's transpile-only compile, cached (a second less than ts-node itself).
-        child = spawn(process.execPath, ["-r", path.join(__dirname, "..", "register.js"), "index.ts"], { cwd: path.join(__dirname, "..", "..", "policy") });
+        child = spawn(process.execPath, ["-r", path.join(__dirname, "..", "..", "stacks", "plan", "lazy-sdk-modules.js"), "-r", path.join(__dirname, "..", "register.js"), "index.ts"], { cwd: path.join(__dirname, "..", "..", "policy") });
         const port = await new Promise<string>((resolve, reject) => {
             child.stdout!.once("data", (d) => resolve(String(d).trim()));
             child.once("exit", (code) => reject(new Error(`pack exited with ${code}`)));
