@@ -92,11 +92,13 @@ describe("offline plan", () => {
     it("never prints secret values from the stack file", async () => {
         const ciphertext = "v1:Zm9vYmFyYmF6cXV4:c2VjcmV0LWNpcGhlcnRleHQtdGhhdC1tdXN0LW5vdC1sZWFr";
         const file = editedStackFile("dev", (c) => (c["landing-zone:vpnPreSharedKeys"] = { "head-office": { secure: ciphertext } }));
-        for (const args of [["--config", file, "--json"], ["--config", file]]) {
-            const { code, stdout, stderr } = await plan(args);
-            assert.ok(code === 0 || code === 1, stderr);
-            assert.ok(!stdout.includes(ciphertext) && !stdout.includes(secretPlaceholder(0)), "a secret leaked into the plan output");
-        }
+        // One plan, both outputs: the report on stdout and the JSON document through --out.
+        const out = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "lz-out-")), "plan.json");
+        const { code, stdout, stderr } = await plan(["--config", file, "--out", out]);
+        assert.ok(code === 0 || code === 1, stderr);
+        const json = fs.readFileSync(out, "utf8");
+        assert.ok(stdout.length > 1000 && JSON.parse(json).stack === "dev");
+        for (const text of [stdout, json]) assert.ok(!text.includes(ciphertext) && !text.includes(secretPlaceholder(0)), "a secret leaked into the plan output");
     });
 
     it("runs as `npm run plan` from a shell with the documented exit status", function () {
