@@ -2,8 +2,9 @@
  * The README's cost tables, from the real offline plans and the same
  * catalogue: each stack's estimate line by line (with its range and the
  * prices' as-of dates and sources), and the server tier against a
- * conventional highly available design (two on-demand instances, an ALB and
- * a NAT gateway per AZ). `npm run cost:tables` prints them; `npm run docs`
+ * conventional highly available design (two on-demand instances of the type
+ * the tier is priced at, an ALB and a NAT gateway per AZ: compareServerTier).
+ * `npm run cost:tables` prints them; `npm run docs`
  * writes them into the README. Environments are the stack files there are.
  */
 import * as path from "path";
