@@ -2,12 +2,13 @@
  * The README's cost tables, from the real offline plans and the same
  * catalogue: each stack's estimate line by line (with its range and the
  * prices' as-of dates and sources), and the server tier against a
- * conventional highly available design (two on-demand instances, an ALB and
- * a NAT gateway per AZ). `npm run cost:tables` prints them; `npm run docs`
+ * conventional highly available design (two on-demand instances of the type
+ * the tier is priced at, an ALB and a NAT gateway per AZ: compareServerTier).
+ * `npm run cost:tables` prints them; `npm run docs`
  * writes them into the README. Environments are the stack files there are.
  */
 import * as path from "path";
-import { compareConventionalHa, estimateMonthlyCost } from "../components/cost";
+import { compareServerTier, estimateMonthlyCost } from "../components/cost";
 import { costCapOf } from "../stacks/config/cost-cap";
 import { discoverEnvironments } from "../stacks/environments";
 import { PlanRun, runPlan } from "../stacks/plan/run";
@@ -34,12 +35,10 @@ export function costTablesMarkdown(runs: readonly PlanRun[]): string {
         }
         out.push(`| 0.00 | | ${estimate.items.length - lines.length} more resources | free (VPC, subnets, routes, gateways without hourly charge, IAM, security groups, NSGs, VPN sites, free-tier Lambda, EventBridge, SNS, S3 bucket settings, the trail's free first copy, budgets, the activity-log setting) |`, "");
 
-        const server = run.config.server;
-        if (server) {
-            const tier = estimateMonthlyCost(run.resources.filter((r) => r.name.startsWith(server.tierName)), options);
-            const type = server.instanceTypes[0];
-            const conventional = compareConventionalHa({ awsRegion: run.config.aws.region, instanceType: type, dataVolumeGiB: server.dataVolume.sizeGiB });
-            out.push(`**Server tier (${stack}) vs. a conventional HA design in ${run.config.aws.region}: ${usd(tier.monthly)} against ${usd(conventional.monthly)} a month (${(conventional.monthly / tier.monthly).toFixed(1)}×).**`, "");
+        const comparison = compareServerTier(run);
+        if (comparison) {
+            const { tier, conventional, ratio, instanceType } = comparison;
+            out.push(`**Server tier (${stack}) vs. a conventional HA design in ${run.config.aws.region}, both at ${instanceType}: ${usd(tier.monthly)} against ${usd(conventional.monthly)} a month (${ratio.toFixed(1)}×).**`, "");
             out.push("| conventional design line | USD/month | basis |", "|---|---:|---|");
             for (const i of conventional.items.filter((x) => x.monthly > 0)) out.push(`| ${i.type.split(":").pop()} \`${i.name}\` | ${i.monthly.toFixed(2)} | ${i.basis.replace(/\|/g, "\\|")} |`);
             out.push("");

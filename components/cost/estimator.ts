@@ -198,12 +198,23 @@ export function isSkipped(type: string): boolean {
 
 interface Volume { sizeGiB: number; volumeType: string; assumed: boolean }
 
+/**
+ * The type a group of interchangeable instance types is priced at: the
+ * dearest on-demand price (the safe side for a cap), the earliest on a tie.
+ * `price` gives a type's on-demand catalogue line (and may throw when it has
+ * none). Exported so comparisons price other designs at the same type.
+ */
+export function dearestInstanceType<L extends { price: number }>(types: readonly string[], price: (type: string) => L): { type: string; line: L } {
+    if (types.length === 0) throw new Error("dearestInstanceType: no instance types");
+    const priced = types.map((t) => ({ type: t, line: price(t) }));
+    return priced.reduce((a, b) => (b.line.price > a.line.price ? b : a));
+}
+
 /** Prices N instances of one type (some on Spot), their EBS volumes and public IPv4s. */
 function instances(ctx: Context, count: { onDemand: number; spot: number }, types: string[], volumes: Volume[], publicIpv4: boolean): Priced {
     const h = ctx.hours;
     const n = count.onDemand + count.spot;
-    const priced = types.map((t) => ({ type: t, line: ctx.price("aws", `ec2.instance.${t}`) }));
-    const dearest = priced.reduce((a, b) => (b.line.price > a.line.price ? b : a));
+    const dearest = dearestInstanceType(types, (t) => ctx.price("aws", `ec2.instance.${t}`));
     const parts: string[] = [];
     let monthly = 0;
     const p = dearest.line.price;
