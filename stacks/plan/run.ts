@@ -109,7 +109,7 @@ export async function runPlan(stack: string, stackConfig: StackConfig, project =
         const { landingZoneProgram } = await import("../program");
         const outputs = landingZoneProgram();
         resolvedOutputs = redact(await resolveDeep(outputs)) as Record<string, unknown>;
-        await settle(() => resources.length);
+        await whenSettled(() => resources.length);
     } finally {
         Error.stackTraceLimit = stackTraceLimit;
     }
@@ -189,14 +189,21 @@ async function resolveDeep(value: unknown): Promise<unknown> {
     return value;
 }
 
-/** Waits until registrations stop arriving (resources declared late, e.g. after an awaited input). */
-async function settle(count: () => number): Promise<void> {
+/**
+ * Waits until registrations stop arriving (resources declared late, e.g.
+ * inside an apply). Under mocks every step of a registration is a promise
+ * (no timer, no I/O: the mock monitor is in-process and the program's file
+ * work is synchronous), so once a check-phase callback runs the microtask
+ * queue has drained; a count unchanged over three such turns is final. (Timer
+ * ticks waited at least a millisecond each: a second of idle per test run.)
+ */
+export async function whenSettled(count: () => number): Promise<void> {
     let last = -1;
-    let stableTicks = 0;
-    while (stableTicks < 5) {
-        await new Promise((resolve) => setTimeout(resolve, 2));
+    let stableTurns = 0;
+    while (stableTurns < 3) {
+        await new Promise((resolve) => setImmediate(resolve));
         const now = count();
-        stableTicks = now === last ? stableTicks + 1 : 0;
+        stableTurns = now === last ? stableTurns + 1 : 0;
         last = now;
     }
 }

@@ -4,6 +4,7 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import { LandingZoneMocks } from "../../stacks/plan/mocks";
+import { whenSettled } from "../../stacks/plan/run";
 
 export interface Recorded {
     type: string;
@@ -31,13 +32,7 @@ export async function recordResources<T>(build: () => T, region = "us-east-1"): 
     Error.stackTraceLimit = 0;
     try {
         const built = build();
-        let last = -1;
-        let stable = 0;
-        while (stable < 5) {
-            await new Promise((r) => setTimeout(r, 2));
-            stable = resources.length === last ? stable + 1 : 0;
-            last = resources.length;
-        }
+        await whenSettled(() => resources.length);
         return { resources, built };
     } finally {
         Error.stackTraceLimit = stackTraceLimit;

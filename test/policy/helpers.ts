@@ -8,6 +8,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { Policies, PolicyPackConfig } from "@pulumi/policy";
 import { OfflinePolicyOptions, OfflinePolicyResult, OfflineResource, runPoliciesOffline } from "../../policy/offline";
 import { LandingZoneMocks } from "../../stacks/plan/mocks";
+import { whenSettled } from "../../stacks/plan/run";
 import { display } from "../../components/display";
 
 interface RegisterRequest {
@@ -61,12 +62,7 @@ export async function declare(build: () => void, options: { withDependencies?: b
     };
     build();
     // Registrations arrive asynchronously; wait until the count stops changing.
-    let last = -1;
-    for (let stable = 0; stable < 4; ) {
-        await new Promise((r) => setTimeout(r, 2));
-        stable = resources.length === last ? stable + 1 : 0;
-        last = resources.length;
-    }
+    await whenSettled(() => resources.length);
     return resources;
 }
 

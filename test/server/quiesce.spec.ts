@@ -75,6 +75,9 @@ function runWatcher(opts: Partial<QuiesceOptions>, world: World): Run {
         },
         encoding: "utf8",
         timeout: 10000,
+        // No stdin: bash with a socket for stdin (Node's default pipe) and no SHLVL takes itself for an
+        // ssh session and sources ~/.bashrc (Debian), which would run the developer's own rc file here.
+        stdio: ["ignore", "pipe", "pipe"],
     });
     const read = (f: string) => (fs.existsSync(path.join(dir, f)) ? fs.readFileSync(path.join(dir, f), "utf8") : undefined);
     const calls = (read("calls") ?? "").split("\n").filter(Boolean);

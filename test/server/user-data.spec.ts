@@ -82,6 +82,9 @@ function runUserData(opts: Partial<UserDataOptions>, env: { blkidProbe: number; 
         },
         encoding: "utf8",
         timeout: 10000,
+        // No stdin: bash with a socket for stdin (Node's default pipe) and no SHLVL takes itself for an
+        // ssh session and sources ~/.bashrc (Debian), which would run the developer's own rc file here.
+        stdio: ["ignore", "pipe", "pipe"],
     });
     const read = (f: string) => (fs.existsSync(path.join(dir, f)) ? fs.readFileSync(path.join(dir, f), "utf8") : "");
     return {

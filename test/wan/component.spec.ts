@@ -8,6 +8,7 @@ import { planCrossCloudTunnels } from "../../components/addressing/tunnels";
 import { CrossCloudVpn } from "../../components/aws/cross-cloud-vpn";
 import { isNotFound, WanBranchSite, WanHub } from "../../components/azure/wan-hub";
 import { LandingZoneMocks } from "../../stacks/plan/mocks";
+import { whenSettled } from "../../stacks/plan/run";
 import { valueOf as output } from "../helpers/record";
 
 interface Registration { type: string; name: string; dependencies: string[] }
@@ -27,13 +28,8 @@ async function recordingMocks(): Promise<Registration[]> {
     return registrations;
 }
 
-async function settled(registrations: Registration[]): Promise<void> {
-    let last = -1;
-    for (let stable = 0; stable < 5;) {
-        await new Promise((r) => setTimeout(r, 2));
-        stable = registrations.length === last ? stable + 1 : 0;
-        last = registrations.length;
-    }
+function settled(registrations: Registration[]): Promise<void> {
+    return whenSettled(() => registrations.length);
 }
 
 const site = (name: string, publicIp: string, range: string): WanBranchSite => ({
