@@ -3,7 +3,8 @@
 // side. The specs run in one mocha process per core (two on CI's machine),
 // each given a share of the spec files balanced by how long each file took
 // last time; the first shard's output streams, the others' follow it.
-// `npm test -- <mocha args>` runs one plain mocha with those arguments.
+// `npm test -- <mocha args>` runs one plain mocha with those arguments (and
+// every spec file unless they name some: `npm test -- test/plan/diff.spec.ts`).
 // Either the type-check or any shard failing fails the run.
 "use strict";
 const { spawn } = require("child_process");
@@ -64,16 +65,9 @@ function filesUnder(dir, suffix) {
         .sort();
 }
 
-/** .mocharc.json as command-line options, without its `spec` (the shards name their files). */
-function mochaOptions() {
-    const rc = JSON.parse(fs.readFileSync(path.join(root, ".mocharc.json"), "utf8"));
-    const args = ["--no-config"];
-    for (const [key, value] of Object.entries(rc)) {
-        if (key === "spec") continue;
-        for (const v of Array.isArray(value) ? value : [value]) args.push(`--${key}`, String(v));
-    }
-    return { args, spec: [rc.spec].flat() };
-}
+/** Where the specs are. Not in .mocharc.json, whose `spec` mocha would add to any file named on its command line. */
+const SPEC_DIR = "test";
+const SPEC_SUFFIX = ".spec.ts";
 
 /** Splits files into `n` lists of about equal expected time (longest first, each to the lightest list). */
 function split(files, n, durations) {
@@ -98,18 +92,14 @@ function readJson(file) {
 
 /** The spec files in shards, one mocha each; resolves to the combined result. */
 async function runShards(count) {
-    const { args, spec } = mochaOptions();
     const durationsFile = path.join(cache, "test-durations.json");
-    // Only the one pattern the project uses is expanded here; anything else runs unsharded.
-    const match = /^([\w./-]+)\/\*\*\/\*(\.[\w.]+)$/.exec(spec.length === 1 ? spec[0] : "");
-    if (!match) return run(process.execPath, [...NODE_FLAGS, bin("mocha")], { buffer: false });
     // Last run's times on this machine, else the committed ones (a fresh clone, CI).
     const durations = { ...readJson(path.join(__dirname, "durations.json")), ...readJson(durationsFile) };
-    const shards = split(filesUnder(match[1], match[2]), count, durations);
+    const shards = split(filesUnder(SPEC_DIR, SPEC_SUFFIX), count, durations);
     fs.mkdirSync(cache, { recursive: true });
     const outs = shards.map((_, i) => path.join(cache, `test-durations.${process.pid}.${i}.json`));
     const runs = shards.map((shard, i) =>
-        run(process.execPath, [...NODE_FLAGS, path.join(root, "node_modules", "mocha", "bin", "mocha.js"), ...args, "--require", "test/durations.js", ...(process.env.CPUHOOK ? ["--require", process.env.CPUHOOK] : []), ...shard.files], {
+        run(process.execPath, [...NODE_FLAGS, path.join(root, "node_modules", "mocha", "bin", "mocha.js"), "--require", "test/durations.js", ...shard.files], {
             buffer: i > 0,
             env: { LZ_TEST_DURATIONS_OUT: outs[i] },
         }));
@@ -138,8 +128,9 @@ async function runShards(count) {
     const typecheck = run(bin("tsc"), ["-b", "tsconfig.typecheck.json", ...(lockfile.changed ? ["--force"] : [])], { buffer: true });
     const extra = process.argv.slice(2);
     const shardCount = Number(process.env.LZ_TEST_SHARDS) || Math.min(2, os.availableParallelism ? os.availableParallelism() : os.cpus().length);
+    const namesFiles = extra.some((a) => a.endsWith(".ts") || a.includes("*"));
     const mocha = extra.length > 0 || shardCount < 2
-        ? await run(process.execPath, [...NODE_FLAGS, bin("mocha"), ...extra], { buffer: false })
+        ? await run(process.execPath, [...NODE_FLAGS, bin("mocha"), ...extra, ...(namesFiles ? [] : filesUnder(SPEC_DIR, SPEC_SUFFIX))], { buffer: false })
         : await runShards(shardCount);
     const tsc = await typecheck;
     if (tsc.code === 0) lockfile.save();
