@@ -47,7 +47,7 @@ function headStack(base: string): string {
 }
 
 function plan(file: string, out: string): void {
-    const result = spawnSync(process.execPath, ["--max-semi-space-size=128", "--min-semi-space-size=64", "stacks/plan/launch.js", "--stack", "prod", "--config", file, "--json"], {
+    const result = spawnSync(process.execPath, ["--max-semi-space-size=128", "stacks/plan/launch.js", "--stack", "prod", "--config", file, "--json"], {
         cwd: ROOT,
         encoding: "utf8",
         maxBuffer: 512 * 2 ** 20,

@@ -52,7 +52,7 @@ const floorScript = `require("./stacks/plan/lazy-sdk-modules.js"); require("@pul
 
 console.log(`# Benchmarks (${os.cpus().length} cores, node ${process.version}, median of ${runs})\n`);
 const floor = repeat(runs, () => measureNode(["-e", floorScript]));
-const PLAN_NODE_FLAGS = ["--max-semi-space-size=128", "--min-semi-space-size=64"]; // as package.json's plan script
+const PLAN_NODE_FLAGS = ["--max-semi-space-size=128"]; // as package.json's plan script
 const planDev = repeat(runs, () => measureNode([...PLAN_NODE_FLAGS, "stacks/plan/launch.js", "--stack", "dev", "--json"]));
 console.log("## plan --stack dev --json vs. the floor (load @pulumi/pulumi, @pulumi/aws, azure-native modules)");
 console.log(`| process | wall ms | peak RSS MiB |\n|---|---|---|`);

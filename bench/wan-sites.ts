@@ -24,7 +24,7 @@ import * as YAML from "yaml";
 const ROOT = path.join(__dirname, "..");
 const TARGET_500_MS = 10_000;
 /** The node flags of `npm run plan` (package.json). */
-const PLAN_NODE_FLAGS = ["--max-semi-space-size=128", "--min-semi-space-size=64"];
+const PLAN_NODE_FLAGS = ["--max-semi-space-size=128"];
 
 interface Sample {
     sites: number;
