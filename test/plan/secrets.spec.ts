@@ -1,11 +1,7 @@
 import { strict as assert } from "assert";
-import * as fs from "fs";
-import * as os from "os";
-import * as path from "path";
-import { main } from "../../stacks/plan-cli";
 import { PassphraseCrypter, PassphraseError } from "../../stacks/plan/passphrase";
 import { readStackFile, secretPlaceholder, StackFileError } from "../../stacks/plan/stack-file";
-import { editedStackFile } from "../helpers/stacks";
+import { editedStackFile, planReportAndJson } from "../helpers/stacks";
 const PASSPHRASE = "correct horse battery staple";
 const WRONG = "not it";
 const PSK = "Xk8#p2LqT7vN4wZr9sDfGh";
@@ -43,19 +39,8 @@ describe("stack secrets (passphrase provider)", function () {
     });
 
     it("never prints a decrypted secret in the plan", async () => {
-        // One plan, both outputs: the report on stdout and the JSON document through --out.
-        const out = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "lz-out-")), "plan.json");
-        let stdout = "";
-        const write = process.stdout.write.bind(process.stdout);
         process.env.PULUMI_CONFIG_PASSPHRASE = PASSPHRASE;
-        process.stdout.write = ((chunk: string) => ((stdout += chunk), true));
-        try {
-            await main(["--config", file, "--out", out]);
-        } finally {
-            process.stdout.write = write;
-            delete process.env.PULUMI_CONFIG_PASSPHRASE;
-        }
-        const json = fs.readFileSync(out, "utf8");
+        const { stdout, json } = await planReportAndJson(["--config", file]).finally(() => delete process.env.PULUMI_CONFIG_PASSPHRASE);
         assert.ok(stdout.length > 1000 && JSON.parse(json).stack === "dev");
         for (const text of [stdout, json]) assert.ok(!text.includes(PSK), "the pre-shared key leaked into the plan output");
     });
