@@ -8,14 +8,13 @@
  * writes them into the README. Environments are the stack files there are.
  */
 import * as path from "path";
-import { compareServerTier, estimateMonthlyCost } from "../components/cost";
+import { compareServerTier, dollars, estimateMonthlyCost } from "../components/cost";
 import { costCapOf } from "../stacks/config/cost-cap";
 import { discoverEnvironments } from "../stacks/environments";
 import { PlanRun, runPlan } from "../stacks/plan/run";
 import { readStackFile } from "../stacks/plan/stack-file";
 
 const root = path.join(__dirname, "..");
-const usd = (n: number) => `$${n.toFixed(2)}`;
 
 /** The Markdown of the cost tables for the given plan runs. */
 export function costTablesMarkdown(runs: readonly PlanRun[]): string {
@@ -25,8 +24,8 @@ export function costTablesMarkdown(runs: readonly PlanRun[]): string {
         const options = { awsRegion: run.config.aws.region, azureLocation: run.config.azure.location };
         const estimate = estimateMonthlyCost(run.resources, options);
         const range = (r: { low: number; high: number } | undefined) => (r ? `${r.low.toFixed(2)}–${r.high.toFixed(2)}` : "");
-        const total = `${usd(estimate.monthly)} a month${estimate.range ? ` (range ${usd(estimate.range.low)}–${usd(estimate.range.high)})` : ""}`;
-        out.push(`### ${stack} (${run.config.aws.region} / ${run.config.azure.location}): ${total}, cap ${usd(costCapOf(stack).monthlyCapUsd)}`, "");
+        const total = `${dollars(estimate.monthly)} a month${estimate.range ? ` (range ${dollars(estimate.range.low)}–${dollars(estimate.range.high)})` : ""}`;
+        out.push(`### ${stack} (${run.config.aws.region} / ${run.config.azure.location}): ${total}, cap ${dollars(costCapOf(stack).monthlyCapUsd)}`, "");
         out.push("| USD/month | range | resource | basis (as of) |", "|---:|---:|---|---|");
         const lines = estimate.items.filter((i) => i.monthly > 0 || !i.priced).sort((a, b) => b.monthly - a.monthly);
         for (const i of lines) {
@@ -38,7 +37,7 @@ export function costTablesMarkdown(runs: readonly PlanRun[]): string {
         const comparison = compareServerTier(run);
         if (comparison) {
             const { tier, conventional, ratio, instanceType } = comparison;
-            out.push(`**Server tier (${stack}) vs. a conventional HA design in ${run.config.aws.region}, both at ${instanceType}: ${usd(tier.monthly)} against ${usd(conventional.monthly)} a month (${ratio.toFixed(1)}×).**`, "");
+            out.push(`**Server tier (${stack}) vs. a conventional HA design in ${run.config.aws.region}, both at ${instanceType}: ${dollars(tier.monthly)} against ${dollars(conventional.monthly)} a month (${ratio.toFixed(1)}×).**`, "");
             out.push("| conventional design line | USD/month | basis |", "|---|---:|---|");
             for (const i of conventional.items.filter((x) => x.monthly > 0)) out.push(`| ${i.type.split(":").pop()} \`${i.name}\` | ${i.monthly.toFixed(2)} | ${i.basis.replace(/\|/g, "\\|")} |`);
             out.push("");

@@ -842,6 +842,11 @@ export function cents(value: number): number {
     return Math.round((value + Number.EPSILON) * 100) / 100;
 }
 
+/** $12.30: a monthly amount in dollars and cents, as reports and comments print totals. */
+export function dollars(value: number): string {
+    return `$${value.toFixed(2)}`;
+}
+
 /** $0.0106, $0.25: the catalogue's figure without trailing zeros. */
 export function usd(value: number): string {
     return `$${fmt(value)}`;

@@ -2,7 +2,7 @@
 export { CATALOGUE, findLine, lineKey, parseCatalogue } from "./catalogue";
 export type { Catalogue, Cloud, DerivedFrom, PriceLine, PriceSource } from "./catalogue";
 export { REGION_DERIVATIONS, deriveLines, rederive, regionalFactor } from "./derive";
-export { AMI_ROOT_VOLUME, PRICED_TYPES, SNAPSHOT_ASSUMPTIONS, dearestInstanceType, estimateMonthlyCost, isSkipped } from "./estimator";
+export { AMI_ROOT_VOLUME, PRICED_TYPES, SNAPSHOT_ASSUMPTIONS, dearestInstanceType, dollars, estimateMonthlyCost, isSkipped } from "./estimator";
 export type { CostEstimate, CostItem, EstimateOptions, ResourceLike, SnapshotAssumptions } from "./estimator";
 export { compareConventionalHa, conventionalHaResources } from "./conventional-ha";
 export type { ConventionalHaOptions } from "./conventional-ha";

@@ -12,6 +12,7 @@
 import * as fs from "fs";
 import type { PlanDocument, PolicyViolation } from "./report";
 import { isReplaceOnChange } from "../../components/replace";
+import { dollars } from "../../components/cost";
 
 export interface ResourceRef { type: string; name: string }
 /** One changed input; `before` / `after` are absent when the input was added / removed. */
@@ -317,7 +318,6 @@ function sameIpv6(a: Ipv6Summary | null, b: Ipv6Summary | null): boolean {
 
 // ---------------------------------------------------------------- text report
 
-const usd = (n: number) => `$${n.toFixed(2)}`;
 const signed = (n: number) => `${n < 0 ? "−" : "+"}$${Math.abs(n).toFixed(2)}`;
 /** An input value for one line: short JSON, cut at 80 characters. */
 export function valueText(value: unknown): string {
@@ -346,8 +346,8 @@ export function renderDiffText(diff: PlanDiff): string[] {
         for (const f of c.fields) lines.push(`      ${f.path}: ${valueText(f.before)} → ${valueText(f.after)}${f.replace ? "  [replaces]" : ""}`);
     }
     const { cost } = diff;
-    lines.push(`  Monthly cost: ${usd(cost.before)} → ${usd(cost.after)} (${signed(cost.delta)})${cost.cap.after !== null ? `, cap ${usd(cost.cap.after)}` : ""}`);
-    for (const l of cost.lines) lines.push(`      ${signed(l.delta).padStart(10)}  ${shortType(l.type)} ${l.name}: ${usd(l.before)} → ${usd(l.after)}; ${l.basis}`);
+    lines.push(`  Monthly cost: ${dollars(cost.before)} → ${dollars(cost.after)} (${signed(cost.delta)})${cost.cap.after !== null ? `, cap ${dollars(cost.cap.after)}` : ""}`);
+    for (const l of cost.lines) lines.push(`      ${signed(l.delta).padStart(10)}  ${shortType(l.type)} ${l.name}: ${dollars(l.before)} → ${dollars(l.after)}; ${l.basis}`);
     lines.push(`  Policies: ${diff.policies.new.length} new violation(s), ${diff.policies.resolved.length} resolved`);
     for (const v of diff.policies.new) lines.push(`      new [${v.level}] ${v.policy}${v.resource ? ` (${v.resource})` : ""}: ${v.message}`);
     for (const v of diff.policies.resolved) lines.push(`      resolved [${v.level}] ${v.policy}${v.resource ? ` (${v.resource})` : ""}`);

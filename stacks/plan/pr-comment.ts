@@ -14,6 +14,7 @@ import * as fs from "fs";
 import { renderDiagram } from "./diagram";
 import { ipv6Text, PlanDiff, shortType, valueText } from "./diff";
 import type { PlanDocument, PolicyViolation } from "./report";
+import { dollars } from "../../components/cost";
 
 export const COMMENT_MARKER = "<!-- landing-zone:offline-plan -->";
 /** GitHub refuses comments over 65,536 characters; stay clear of it. */
@@ -23,7 +24,6 @@ const MAX_DIFF_LINES = 250;
 
 export type CommentInput = { file: string; doc: PlanDocument } | { file: string; error: string };
 
-const usd = (n: number) => `$${n.toFixed(2)}`;
 const signed = (n: number) => (Math.abs(n) < 0.005 ? "±$0.00" : `${n < 0 ? "−" : "+"}$${Math.abs(n).toFixed(2)}`);
 /** Table-cell safe: no pipes or newlines. */
 const cell = (s: string) => s.replace(/\|/g, "\\|").replace(/\r?\n/g, " ");
@@ -53,9 +53,9 @@ function overview(inputs: readonly CommentInput[]): string[] {
         const d = doc.diff;
         const mandatory = doc.policies.violations.filter((v) => v.level === "mandatory").length;
         const status = mandatory > 0 ? `:x: ${mandatory} mandatory` : ":white_check_mark:";
-        if (!d) return `| ${code(doc.stack)} ${status} | ${usd(doc.cost.monthly)} | no base plan | | | |`;
+        if (!d) return `| ${code(doc.stack)} ${status} | ${dollars(doc.cost.monthly)} | no base plan | | | |`;
         const replaced = d.callouts.length;
-        return `| ${code(doc.stack)} ${status} | ${usd(d.cost.after)} | ${signed(d.cost.delta)} | ${replaced ? `:warning: ${replaced}` : "0"} | ${d.policies.new.length} | ${d.policies.resolved.length} |`;
+        return `| ${code(doc.stack)} ${status} | ${dollars(d.cost.after)} | ${signed(d.cost.delta)} | ${replaced ? `:warning: ${replaced}` : "0"} | ${d.policies.new.length} | ${d.policies.resolved.length} |`;
     });
     return ["| Stack | Monthly | Change | Replaced / deleted | New violations | Resolved |", "|---|---:|---:|---:|---:|---:|", ...rows, ""];
 }
@@ -66,13 +66,13 @@ function stackSection(input: CommentInput, diagrams: boolean): string[] {
     }
     const { doc } = input;
     const d = doc.diff;
-    const cap = doc.cost.cap !== null ? `, cap ${usd(doc.cost.cap)}` : "";
+    const cap = doc.cost.cap !== null ? `, cap ${dollars(doc.cost.cap)}` : "";
     const out: string[] = [];
     if (!d) {
-        out.push(`### ${code(doc.stack)}: ${usd(doc.cost.monthly)} a month${cap}`, "", "No base plan to compare with (the base branch did not plan this stack); the head's policy results:", "");
+        out.push(`### ${code(doc.stack)}: ${dollars(doc.cost.monthly)} a month${cap}`, "", "No base plan to compare with (the base branch did not plan this stack); the head's policy results:", "");
         out.push(...violationsTable(doc.policies.violations, "current"));
     } else {
-        out.push(`### ${code(doc.stack)}: ${signed(d.cost.delta)} a month (${usd(d.cost.before)} → ${usd(d.cost.after)}${cap})`, "");
+        out.push(`### ${code(doc.stack)}: ${signed(d.cost.delta)} a month (${dollars(d.cost.before)} → ${dollars(d.cost.after)}${cap})`, "");
         if (d.unchanged) out.push("No changes: same resources, inputs, cost, policy results and IPv6 readiness.", "");
         else out.push(...changes(d));
     }
@@ -92,7 +92,7 @@ function changes(d: PlanDiff): string[] {
     }
     if (d.cost.lines.length > 0) {
         out.push("| Cost line | Before | After | Change |", "|---|---:|---:|---:|");
-        for (const l of d.cost.lines) out.push(`| ${shortType(l.type)} ${code(l.name)} | ${usd(l.before)} | ${usd(l.after)} | ${signed(l.delta)} |`);
+        for (const l of d.cost.lines) out.push(`| ${shortType(l.type)} ${code(l.name)} | ${dollars(l.before)} | ${dollars(l.after)} | ${signed(l.delta)} |`);
         out.push("");
     }
     if (d.policies.new.length + d.policies.resolved.length > 0) {
