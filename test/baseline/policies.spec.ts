@@ -123,6 +123,16 @@ describe("baseline policies", function () {
         assert.ok(noForecast.some((v) => v.policy === "cost-monthly-cap" && /does not alert at forecast 100 %/.test(v.message)), JSON.stringify(noForecast));
     });
 
+    it("an Azure budget for another amount, or an AWS budget missing a threshold, fails cost-monthly-cap", async () => {
+        const { resources } = await planOfStack("dev");
+        const azureOther = await mandatoryOf("dev", edit(resources, (r) => r.type === "azure-native:consumption:Budget", (i) => (i.amount = 500)));
+        assert.ok(azureOther.some((v) => v.policy === "cost-monthly-cap" && /is for 500, not the cap of \$400\.00/.test(v.message)), JSON.stringify(azureOther));
+        const awsNo80 = await mandatoryOf("dev", edit(resources, (r) => r.type === "aws:budgets/budget:Budget", (i) => (i.notifications = i.notifications.filter((n: any) => !(n.notificationType === "ACTUAL" && n.threshold === 80)))));
+        const v = awsNo80.filter((x) => x.policy === "cost-monthly-cap");
+        assert.equal(v.length, 1, JSON.stringify(awsNo80));
+        assert.match(v[0].message, /does not alert at actual 80 % of the cap\.$/);
+    });
+
     it("a VPN connection without its alert fails baseline-vpn-alerts, on either cloud", async () => {
         const { resources } = await planOfStack("prod");
         const noAws = await mandatoryOf("prod", without(resources, (r) => r.type === "aws:cloudwatch/metricAlarm:MetricAlarm" && r.name.includes("instance1")));
