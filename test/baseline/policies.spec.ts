@@ -6,7 +6,7 @@
 import { strict as assert } from "assert";
 import * as fs from "fs";
 import * as path from "path";
-import { baselinePolicies } from "../../policy/baseline";
+import { baselinePolicies, deniesInsecureTransport } from "../../policy/baseline";
 import { monthlyCostCap } from "../../policy/cost";
 import { runPoliciesOffline } from "../../policy/offline";
 import { PlannedResource } from "../../stacks/plan/run";
@@ -101,6 +101,16 @@ describe("baseline policies", function () {
             assert.equal(v[0].resource, bucket.urn);
             assert.match(v[0].message, message);
         }
+    });
+
+    it("a TLS-only statement counts in either policy grammar: a Statement list or a single Statement, as text or object", () => {
+        const deny = { Effect: "Deny", Principal: "*", Action: "s3:*", Resource: ["arn:aws:s3:::b", "arn:aws:s3:::b/*"], Condition: { Bool: { "aws:SecureTransport": "false" } } };
+        for (const doc of [{ Statement: [deny] }, { Statement: deny }]) {
+            assert.equal(deniesInsecureTransport(doc), true, JSON.stringify(doc));
+            assert.equal(deniesInsecureTransport(JSON.stringify(doc)), true, JSON.stringify(doc));
+        }
+        assert.equal(deniesInsecureTransport({ Statement: { ...deny, Effect: "Allow" } }), false);
+        assert.equal(deniesInsecureTransport("{"), false);
     });
 
     it("a VPC or a VNet without its flow log fails baseline-flow-logs, naming the network", async () => {
