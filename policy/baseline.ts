@@ -11,7 +11,7 @@
 import { PolicyResource, ReportViolation, StackValidationPolicy } from "@pulumi/policy";
 import { BUDGET_ALERTS } from "../components/cost/budget-alerts";
 import { display } from "../components/display";
-import { asArray, azureNameMatches, checkKnown, label, peek, resolveReference, UNKNOWN } from "./lib";
+import { asArray, azureNameMatches, checkKnown, label, peek, policyStatements, resolveReference, UNKNOWN } from "./lib";
 
 export const TYPES = {
     trail: "aws:cloudtrail/trail:Trail",
@@ -121,22 +121,12 @@ export const logBucketsSecure: StackValidationPolicy = {
     },
 };
 
-/** A bucket policy as read: any part may be missing or of another shape. */
-interface PolicyDocument {
-    Statement?: Array<{ Action?: unknown; Principal?: unknown; Condition?: { Bool?: Record<string, unknown> }; Effect?: unknown } | null>;
-}
+/** A bucket policy statement as read: any part may be missing or of another shape. */
+type BucketPolicyStatement = { Action?: unknown; Principal?: unknown; Condition?: { Bool?: Record<string, unknown> }; Effect?: unknown } | null;
 
 /** Whether a bucket policy (JSON text or object) denies every request made without TLS. */
 export function deniesInsecureTransport(policy: unknown): boolean {
-    let doc = policy as PolicyDocument | undefined;
-    if (typeof policy === "string") {
-        try {
-            doc = JSON.parse(policy) as PolicyDocument | undefined;
-        } catch {
-            return false;
-        }
-    }
-    return asArray(doc?.Statement).some((s) => {
+    return ((policyStatements(policy) ?? []) as BucketPolicyStatement[]).some((s) => {
         const actions: unknown[] = Array.isArray(s?.Action) ? s.Action as unknown[] : [s?.Action];
         const principal = s?.Principal === "*" || (s?.Principal as { AWS?: unknown } | undefined)?.AWS === "*";
         const cond = s?.Condition?.Bool?.["aws:SecureTransport"];

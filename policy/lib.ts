@@ -94,6 +94,25 @@ export function asArray<T>(value: T[] | undefined | null): T[] {
     return Array.isArray(value) ? value : [];
 }
 
+/**
+ * The statements of an IAM or S3 policy document, given as JSON text or an
+ * object; `Statement` may be one statement or a list (both are valid policy
+ * grammar). Undefined when the text is not JSON; empty when there is nothing
+ * to read.
+ */
+export function policyStatements(document: unknown): unknown[] | undefined {
+    let doc = document;
+    if (typeof document === "string") {
+        try {
+            doc = JSON.parse(document);
+        } catch {
+            return undefined;
+        }
+    }
+    const statement = doc && typeof doc === "object" ? (doc as { Statement?: unknown }).Statement : undefined;
+    return Array.isArray(statement) ? statement : statement ? [statement] : [];
+}
+
 /** Shell-style glob ("t4g.*", "m7?.large") to a case-insensitive RegExp. */
 export function globToRegExp(glob: string): RegExp {
     const body = glob.split("").map((c) => (c === "*" ? ".*" : c === "?" ? "." : c.replace(/[.+^${}()|[\]\\]/g, "\\$&"))).join("");

@@ -8,7 +8,7 @@ import * as ec2 from "@pulumi/aws/ec2";
 import * as iam from "@pulumi/aws/iam";
 import * as network from "@pulumi/azure-native/network";
 import { ReportViolation, ResourceValidationArgs, ResourceValidationPolicy, validateResourceOfType } from "@pulumi/policy";
-import { asArray, configOf, isTrue, offlineHints, PropsOf, reportCannotCheck, SECRET_PLACEHOLDER } from "./lib";
+import { asArray, configOf, isTrue, offlineHints, policyStatements, PropsOf, reportCannotCheck, SECRET_PLACEHOLDER } from "./lib";
 import { internetInboundRules, portText, RULE_TYPES } from "./rules";
 
 // ---------------------------------------------------------------------------
@@ -266,20 +266,11 @@ export function destructiveMatches(actionPattern: string, destructive: readonly 
 }
 
 function checkPolicyDocument(document: unknown, config: IamConfig, report: ReportViolation) {
-    let doc: { Statement?: Statement | Statement[] };
-    if (typeof document === "string") {
-        try {
-            doc = JSON.parse(document) as typeof doc;
-        } catch {
-            report("The policy document is not valid JSON, so it cannot be checked. Build it with JSON.stringify or aws.iam.getPolicyDocument.");
-            return;
-        }
-    } else if (document && typeof document === "object") {
-        doc = document;
-    } else {
+    const statements = policyStatements(document) as Statement[] | undefined;
+    if (statements === undefined) {
+        report("The policy document is not valid JSON, so it cannot be checked. Build it with JSON.stringify or aws.iam.getPolicyDocument.");
         return;
     }
-    const statements = Array.isArray(doc.Statement) ? doc.Statement : doc.Statement ? [doc.Statement] : [];
     statements.forEach((s, i) => {
         if (s.Effect !== "Allow") return;
         const resources = s.NotResource !== undefined ? ["*"] : list(s.Resource);

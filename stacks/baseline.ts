@@ -39,8 +39,8 @@ export interface BaselineResources {
     logStorage: LogStorage;
     vnetFlowLogs: VnetFlowLogs;
     activityLog: ActivityLogArchive;
-    awsBudget?: Budget;
-    azureBudget?: ConsumptionBudget;
+    awsBudget: Budget;
+    azureBudget: ConsumptionBudget;
     tunnelAlarms?: TunnelAlarms;
     vpnAlerts?: VpnAlerts;
     /** Alert names per branch site, for the router sheets. */
@@ -88,12 +88,12 @@ export function buildBaseline(config: LandingZoneConfig, base: BaselineBase, tag
 
     // ── budgets: the same cap the cost policy enforces ───────────────────
     const cap = budgetCapUsd(config);
-    const awsBudget = cap !== undefined
-        ? new Budget(env, { amountUsd: cap, alertEmail: b.alertEmail, scopeTag: { key: "environment", value: env } }, aws)
-        : undefined;
+    // stacks/program.ts always sets it from policy/config/<stack>.json (costCapOf throws without one).
+    if (cap === undefined) throw new Error("buildBaseline: no monthly cost cap; stacks/program.ts sets it from the policy config");
+    const awsBudget = new Budget(env, { amountUsd: cap, alertEmail: b.alertEmail, scopeTag: { key: "environment", value: env } }, aws);
     // The resource group's id is the VNet id up to its provider segment.
     const groupId = base.vnet.vnetId.apply((id) => id.split("/providers/")[0]);
-    const azureBudget = cap !== undefined ? new ConsumptionBudget(env, { scope: groupId, amountUsd: cap, alertEmail: b.alertEmail }, azure) : undefined;
+    const azureBudget = new ConsumptionBudget(env, { scope: groupId, amountUsd: cap, alertEmail: b.alertEmail }, azure);
 
     // ── link monitoring ─────────────────────────────────────────────────
     const wan = base.wan;
@@ -144,9 +144,7 @@ export function buildBaseline(config: LandingZoneConfig, base: BaselineBase, tag
             networkWatcher: vnetFlowLogs.networkWatcher,
             activityLogSetting: activityLog.settingName,
         },
-        budgets: cap !== undefined
-            ? { monthlyCapUsd: cap, aws: awsBudget!.budgetName, azure: azureBudget!.budgetId }
-            : { monthlyCapUsd: null, note: "no monthly cap configured: no cloud budgets" },
+        budgets: { monthlyCapUsd: cap, aws: awsBudget.budgetName, azure: azureBudget.budgetId },
         linkAlerts: {
             ...(tunnelAlarms ? { awsTunnelAlarms: tunnelAlarms.alarmNames, awsTopicArn: tunnelAlarms.topicArn } : {}),
             ...(vpnAlerts ? { azureTunnelAlerts: vpnAlerts.tunnelAlertNames, azureBgpAlerts: vpnAlerts.bgpAlertNames, azureActionGroupId: vpnAlerts.actionGroupId } : {}),

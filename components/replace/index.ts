@@ -19,11 +19,6 @@ export type { ReplaceEntry, ReplaceRule } from "./table";
 
 const byType = new Map<string, ReplaceEntry>(REPLACE_TABLE.map((e) => [e.type, e]));
 
-/** The table's entry for a type, or undefined when the table does not cover it. */
-export function replaceEntry(type: string): ReplaceEntry | undefined {
-    return byType.get(type);
-}
-
 /** Whether the table covers the type (an unknown type: a change may or may not replace). */
 export function isKnownType(type: string): boolean {
     return byType.has(type);

@@ -64,7 +64,8 @@ export const BASELINE_DEFAULTS: Record<"budget" | "production", {
     production: { coldAfterDays: 90, expireAfterDays: 2557, trafficType: "ALL", azureRetentionDays: 365, activityLogRetentionDays: 365 },
 };
 
-const EMAIL = /^[^@\s]+@[^@\s]+\.[^@\s]+$/;
+/** The same test as baseline.alertEmail's own (z.email), so a fallback is never an address the key would refuse. */
+const EMAIL = z.email();
 
 /**
  * Defaults and cross-field checks. `fallbackEmails` are tried in order when
@@ -88,7 +89,7 @@ export function resolveBaseline(
     if (expireAfterDays < coldAfterDays + minimum) {
         problems.push(`${key("logArchive.expireAfterDays")}: ${expireAfterDays} days deletes logs before their ${minimum}-day minimum in ${cls} (moved at day ${coldAfterDays}) ends, which is billed anyway; use at least ${coldAfterDays + minimum} or move them later`);
     }
-    const alertEmail = raw.alertEmail ?? fallbackEmails.find((e): e is string => e !== undefined && EMAIL.test(e));
+    const alertEmail = raw.alertEmail ?? fallbackEmails.find((e): e is string => e !== undefined && EMAIL.safeParse(e).success);
     if (!alertEmail) {
         problems.push(`${key("alertEmail")}: budgets and link alerts need an e-mail address; set baseline.alertEmail (or server.alertEmail, or an e-mail address as owner)`);
     }

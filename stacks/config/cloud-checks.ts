@@ -115,12 +115,8 @@ export function generatedNameProblems(value: RawLandingZoneConfig): string[] {
         }
     };
     if (value.wan) {
-        value.sites.forEach((site, i) => {
-            // The site and its connection: one line for the key, the longer name (both limits are 80).
-            const [siteName, connectionName] = [`${env}-wan-site-${site.name}`, `${env}-wan-conn-${site.name}`];
-            if (connectionName.length > siteName.length) check(`sites[${i}].name`, "azure-native:network:VpnConnection", connectionName, "VPN connection");
-            else check(`sites[${i}].name`, "azure-native:network:VpnSite", siteName, "VPN site (and its connection)");
-        });
+        // `-wan-site-` and `-wan-conn-` are as long and both limits are 80: the site's check is its connection's too, one line for the key.
+        value.sites.forEach((site, i) => check(`sites[${i}].name`, "azure-native:network:VpnSite", `${env}-wan-site-${site.name}`, "VPN site (and its connection)"));
     }
     value.azure.vnet.subnets.forEach((subnet, i) => check(`azure.vnet.subnets[${i}].name`, "azure-native:network:NetworkSecurityGroup", `${env}-workloads-${subnet.name}-nsg`, "network security group"));
     value.azure.spoke?.subnets.forEach((subnet, i) => check(`azure.spoke.subnets[${i}].name`, "azure-native:network:NetworkSecurityGroup", `${env}-spoke-${subnet.name}-nsg`, "network security group"));

@@ -18,7 +18,7 @@
  *   costCapOf("dev", "/tmp/policy-config");       // another directory
  *   costCapFromFile("/tmp/x.json", "dev");        // an explicit file
  * Each throws CostCapError (one line naming the file and the key) when the
- * file is missing, is not JSON, or has no positive cap.
+ * file is missing, is not JSON, or has no positive cap in whole cents.
  */
 import * as fs from "fs";
 import * as path from "path";
@@ -85,6 +85,10 @@ export function costCapFromFile(file: string, stack: string): CostCap {
     const cap = entry && typeof entry === "object" ? (entry as Record<string, unknown>)[COST_CAP_SETTING] : undefined;
     if (typeof cap !== "number" || !Number.isFinite(cap) || cap <= 0) {
         throw new CostCapError(`${shown}: ${COST_CAP_POLICY}.${COST_CAP_SETTING}: required, a number of USD above 0 (the stack's monthly cost cap)`);
+    }
+    // The AWS budget is set in cents (components/aws/budget.ts): a finer cap would make cost-monthly-cap refuse the program's own budget.
+    if (Number(cap.toFixed(2)) !== cap) {
+        throw new CostCapError(`${shown}: ${COST_CAP_POLICY}.${COST_CAP_SETTING}: ${cap} is finer than a cent; the cloud budgets are set in cents (use ${cap.toFixed(2)})`);
     }
     return { stack, file: abs, monthlyCapUsd: cap };
 }

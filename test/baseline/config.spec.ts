@@ -59,6 +59,17 @@ describe("baseline config", () => {
         assert.deepEqual(r.problems, ["landing-zone:baseline.alertEmail: budgets and link alerts need an e-mail address; set baseline.alertEmail (or server.alertEmail, or an e-mail address as owner)"]);
     });
 
+    it("an owner that baseline.alertEmail itself would refuse is not taken as the alert address", () => {
+        const r = resolve("dev", (c) => {
+            c.owner = "ops@example.org.";
+            delete c.server.alertEmail;
+        });
+        assert.ok(!r.ok);
+        assert.match(r.problems[0], /^landing-zone:baseline\.alertEmail: budgets and link alerts need an e-mail address/);
+        const set = resolve("dev", (c) => (c.baseline = { alertEmail: "ops@example.org." }));
+        assert.ok(!set.ok, "the key refuses the same address");
+    });
+
     it("an unknown key is named", () => {
         const r = resolve("dev", (c) => (c.baseline = { flowlogs: {} }));
         assert.ok(!r.ok);

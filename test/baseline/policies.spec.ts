@@ -6,7 +6,7 @@
 import { strict as assert } from "assert";
 import * as fs from "fs";
 import * as path from "path";
-import { baselinePolicies } from "../../policy/baseline";
+import { baselinePolicies, deniesInsecureTransport } from "../../policy/baseline";
 import { monthlyCostCap } from "../../policy/cost";
 import { runPoliciesOffline } from "../../policy/offline";
 import { PlannedResource } from "../../stacks/plan/run";
@@ -103,6 +103,16 @@ describe("baseline policies", function () {
         }
     });
 
+    it("a TLS-only statement counts in either policy grammar: a Statement list or a single Statement, as text or object", () => {
+        const deny = { Effect: "Deny", Principal: "*", Action: "s3:*", Resource: ["arn:aws:s3:::b", "arn:aws:s3:::b/*"], Condition: { Bool: { "aws:SecureTransport": "false" } } };
+        for (const doc of [{ Statement: [deny] }, { Statement: deny }]) {
+            assert.equal(deniesInsecureTransport(doc), true, JSON.stringify(doc));
+            assert.equal(deniesInsecureTransport(JSON.stringify(doc)), true, JSON.stringify(doc));
+        }
+        assert.equal(deniesInsecureTransport({ Statement: { ...deny, Effect: "Allow" } }), false);
+        assert.equal(deniesInsecureTransport("{"), false);
+    });
+
     it("a VPC or a VNet without its flow log fails baseline-flow-logs, naming the network", async () => {
         const { resources } = await planOfStack("prod");
         const noAws = await mandatoryOf("prod", without(resources, (r) => r.type === "aws:ec2/flowLog:FlowLog"));
@@ -121,6 +131,16 @@ describe("baseline policies", function () {
         assert.ok(other.some((v) => v.policy === "cost-monthly-cap" && /not the cap of \$400\.00/.test(v.message)), JSON.stringify(other));
         const noForecast = await mandatoryOf("dev", edit(resources, (r) => r.type === "azure-native:consumption:Budget", (i) => delete i.notifications["forecast-100"]));
         assert.ok(noForecast.some((v) => v.policy === "cost-monthly-cap" && /does not alert at forecast 100 %/.test(v.message)), JSON.stringify(noForecast));
+    });
+
+    it("an Azure budget for another amount, or an AWS budget missing a threshold, fails cost-monthly-cap", async () => {
+        const { resources } = await planOfStack("dev");
+        const azureOther = await mandatoryOf("dev", edit(resources, (r) => r.type === "azure-native:consumption:Budget", (i) => (i.amount = 500)));
+        assert.ok(azureOther.some((v) => v.policy === "cost-monthly-cap" && /is for 500, not the cap of \$400\.00/.test(v.message)), JSON.stringify(azureOther));
+        const awsNo80 = await mandatoryOf("dev", edit(resources, (r) => r.type === "aws:budgets/budget:Budget", (i) => (i.notifications = i.notifications.filter((n: any) => !(n.notificationType === "ACTUAL" && n.threshold === 80)))));
+        const v = awsNo80.filter((x) => x.policy === "cost-monthly-cap");
+        assert.equal(v.length, 1, JSON.stringify(awsNo80));
+        assert.match(v[0].message, /does not alert at actual 80 % of the cap\.$/);
     });
 
     it("a VPN connection without its alert fails baseline-vpn-alerts, on either cloud", async () => {

@@ -51,6 +51,15 @@ describe("one cost cap (stacks/config/cost-cap.ts)", function () {
         assert.throws(() => costCapFromFile(write("c.json", "{"), "c"), /c\.json: not valid JSON/);
     });
 
+    it("a cap finer than a cent is an error naming the key (the AWS budget is set in cents and would never equal it)", () => {
+        const dir = fs.mkdtempSync(path.join(os.tmpdir(), "lz-cap-"));
+        const file = path.join(dir, "d.json");
+        fs.writeFileSync(file, JSON.stringify({ "cost-monthly-cap": { monthlyCapUsd: 400.005 } }));
+        assert.throws(() => costCapFromFile(file, "d"), /d\.json: cost-monthly-cap\.monthlyCapUsd: 400\.005 is finer than a cent; the cloud budgets are set in cents \(use 400\.0[01]\)$/);
+        fs.writeFileSync(file, JSON.stringify({ "cost-monthly-cap": { monthlyCapUsd: 19.99 } }));
+        assert.equal(costCapFromFile(file, "d").monthlyCapUsd, 19.99);
+    });
+
     it("a stack value that disagrees names both keys and files; an equal one is accepted", () => {
         const cap = costCapOf("dev");
         assert.equal(stackCapDisagreement(undefined, cap, "Pulumi.dev.yaml"), undefined);
