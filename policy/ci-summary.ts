@@ -8,6 +8,7 @@
  * Exit status: 0 always (the workflow decides pass/fail from the plan's own exit status).
  */
 import * as fs from "fs";
+import { dollars } from "../components/cost/estimator";
 
 export interface PlanDocument {
     stack: string;
@@ -26,7 +27,6 @@ export type PlanInput = { file: string; doc: PlanDocument } | { file: string; er
 
 /** Table-cell safe: no pipes or newlines. */
 const cell = (s: string) => s.replace(/\|/g, "\\|").replace(/\r?\n/g, "<br>");
-const usd = (n: number) => `$${n.toFixed(2)}`;
 
 /** The resource part of a URN ("type::name" → `name` (Type)). */
 function resourceText(urn: string | null): string {
@@ -50,12 +50,12 @@ export function planSummaryMarkdown(inputs: readonly PlanInput[]): string {
         out.push(`### Stack \`${doc.stack}\` ${mandatory.length > 0 ? ":x:" : ":white_check_mark:"}`, "");
         if (doc.cost) {
             const { monthly, cap } = doc.cost;
-            const against = cap === null ? "no cap" : `cap ${usd(cap)} (${monthly > cap ? "**over**" : `${Math.round((monthly / cap) * 100)}% used`})`;
-            out.push(`**Monthly estimate:** ${doc.cost.items.length === 0 ? "not estimated" : usd(monthly)} — ${against}`, "");
+            const against = cap === null ? "no cap" : `cap ${dollars(cap)} (${monthly > cap ? "**over**" : `${Math.round((monthly / cap) * 100)}% used`})`;
+            out.push(`**Monthly estimate:** ${doc.cost.items.length === 0 ? "not estimated" : dollars(monthly)} — ${against}`, "");
             const top = [...doc.cost.items].sort((a, b) => b.monthly - a.monthly).slice(0, 5).filter((i) => i.monthly > 0);
             if (top.length > 0) {
                 out.push("| Largest lines | Monthly | Basis |", "|---|---:|---|");
-                for (const i of top) out.push(`| ${cell(`${i.type.split(":").pop()} ${i.name}`)} | ${usd(i.monthly)} | ${cell(i.basis)} |`);
+                for (const i of top) out.push(`| ${cell(`${i.type.split(":").pop()} ${i.name}`)} | ${dollars(i.monthly)} | ${cell(i.basis)} |`);
                 out.push("");
             }
         }

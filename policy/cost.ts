@@ -16,6 +16,7 @@ import { costEstimator } from "./cost-adapter";
 import { unpulledLevers } from "./cost-levers";
 import { asArray, checkKnown, configOf, isUnknownValueError, label, matchesAny, peek, PropsOf, reportAdvisory, reportCannotCheck, resolveReference, UNKNOWN, unknownPath } from "./lib";
 import { display } from "../components/display";
+import { dollars } from "../components/cost/estimator";
 
 /** The failover handler's environment variables, which this pack reads. */
 export { ENV as FAILOVER_ENV } from "../components/aws/failover/contract";
@@ -66,7 +67,6 @@ function providerSetting(resources: readonly PolicyResource[], providerType: str
     return undefined;
 }
 
-const usd = (n: number) => `$${n.toFixed(2)}`;
 /** The levers this stack still has, or the hint that none of the usual ones is left. */
 const levers = (resources: readonly PolicyResource[]) => {
     const open = unpulledLevers(resources);
@@ -126,9 +126,9 @@ export const monthlyCostCap: StackValidationPolicy = {
         const unchecked = unpriced.filter((i) => !accepted.includes(i) && !atDeploy.includes(i));
         if (result.monthly > cap) {
             const top = [...result.items].sort((a, b) => b.monthly - a.monthly).slice(0, config.topLines);
-            const lines = top.map((i, n) => `  ${n + 1}. ${usd(i.monthly)} ${i.type} "${i.name}" (${i.basis})`).join("\n");
+            const lines = top.map((i, n) => `  ${n + 1}. ${dollars(i.monthly)} ${i.type} "${i.name}" (${i.basis})`).join("\n");
             report(
-                `Estimated ${usd(result.monthly)}/month is ${usd(result.monthly - cap)} over this environment's cap of ${usd(cap)}. Largest lines:\n${lines}\n` +
+                `Estimated ${dollars(result.monthly)}/month is ${dollars(result.monthly - cap)} over this environment's cap of ${dollars(cap)}. Largest lines:\n${lines}\n` +
                 `Cut the largest lines${levers(args.resources)} ` +
                 "or, if the spend is intended, raise monthlyCapUsd in policy/config/<stack>.json (the one place the cap is set).",
             );
@@ -137,14 +137,14 @@ export const monthlyCostCap: StackValidationPolicy = {
         // Unpriced means unchecked: a missing price must not lower the estimate into a pass.
         if (unchecked.length > 0) {
             report(
-                `The cap of ${usd(cap)} cannot be proven: ${unchecked.length} resource(s) have no price, so the estimate of ${usd(result.monthly)} leaves them out: ${named(unchecked)}. ` +
+                `The cap of ${dollars(cap)} cannot be proven: ${unchecked.length} resource(s) have no price, so the estimate of ${dollars(result.monthly)} leaves them out: ${named(unchecked)}. ` +
                 "Fix the region or location, add the prices to components/cost (npm run prices:refresh), or, if a type is free or billed only by usage, " +
                 "list it in ignoreUnpricedTypes of cost-monthly-cap in policy/config/<stack>.json.",
             );
         }
         if (atDeploy.length > 0) reportCannotCheck(report, `the estimate cannot price ${named(atDeploy)} until the deployment`);
         if (accepted.length > 0) {
-            reportAdvisory(report, `${accepted.length} resource(s) have no price and are accepted by ignoreUnpricedTypes, so the estimate of ${usd(result.monthly)} leaves them out: ${named(accepted)}.`);
+            reportAdvisory(report, `${accepted.length} resource(s) have no price and are accepted by ignoreUnpricedTypes, so the estimate of ${dollars(result.monthly)} leaves them out: ${named(accepted)}.`);
         }
     },
 };
