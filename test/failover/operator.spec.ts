@@ -2,11 +2,11 @@ import { strict as assert } from "assert";
 import { CreateTagsCommand, DescribeSnapshotsCommand, DescribeVolumesCommand, EC2Client, Snapshot, Volume } from "@aws-sdk/client-ec2";
 import { mockClient } from "aws-sdk-client-mock";
 import { TAG } from "../../components/aws/failover/contract";
+import { toTags as tags } from "../../components/aws/failover/inventory";
 import { OperatorIo, USAGE, parseArgs, runFailoverCommand } from "../../scripts/failover";
 
 const NOW = new Date("2026-03-01T12:00:00Z");
 const TIER = "prod-app";
-const tags = (t: Record<string, string>) => Object.entries(t).map(([Key, Value]) => ({ Key, Value }));
 
 const live: Volume = {
     VolumeId: "vol-0a11ce",
