@@ -272,6 +272,8 @@ export class FakeAws {
                 if ((this.up(i.az) && this.now >= i.shutdownAt) || forced) {
                     i.state = "terminated";
                     i.terminatedAt = this.now;
+                    // Terminate disassociates an Elastic IP (it stays allocated).
+                    for (const a of this.addresses.values()) if (a.instanceId === i.id) delete a.instanceId;
                 }
             }
             // Terminated instances stay visible "approximately one hour" (and hold no volume by then unless their AZ is down).
@@ -744,6 +746,10 @@ export class FakeAws {
         this.fault("AssociateAddress");
         const a = this.addresses.get(input.AllocationId ?? "");
         if (a === undefined) throw awsError("InvalidAllocationID.NotFound");
+        this.refresh();
+        const i = this.instances.get(input.InstanceId ?? "");
+        if (i === undefined) throw awsError("InvalidInstanceID.NotFound");
+        if (i.state !== "running") throw awsError("IncorrectInstanceState", `instance ${i.id} is ${i.state}`);
         if (a.instanceId !== undefined && a.instanceId !== input.InstanceId && input.AllowReassociation !== true) {
             throw awsError("Resource.AlreadyAssociated");
         }
