@@ -198,6 +198,17 @@ describe("failover regressions", () => {
             assert.equal(w.mocks.ec2.commandCalls(AttachVolumeCommand).length, 2);
         });
 
+        it("CreateVolume applied with its response lost: the retry makes no second volume, the launch continues", async () => {
+            w = world();
+            const i = w.fake.addInstance(B);
+            w.fake.loseNext.add("CreateVolume");
+            const r = await w.launch(i.id);
+            assert.equal(r.outcome, "CONTINUE", r.reason);
+            assert.equal(r.branch, "empty");
+            assert.equal(w.fake.volumes.size, 1, "one data volume for the tier");
+            assert.equal(w.fake.volumeAttachedTo(i.id)!.id, r.volumeId);
+        });
+
         it("a Route 53 rejection after the data is attached alerts and continues", async () => {
             w = world();
             live(w, A);
