@@ -31,6 +31,8 @@ import {
 import { ROLE_DATA, TAG, VOLUME_STATE } from "../components/aws/failover/contract";
 // The handler's own inventory rules, so "what will be restored" is the handler's choice, not a guess.
 import { restoreCandidate, tierFilters, toDataSnapshot, toDataVolume } from "../components/aws/failover/inventory";
+import { awsRegion, awsRegionCodes } from "../components/catalogue/aws-regions";
+import { didYouMean } from "../components/catalogue/suggest";
 
 export const USAGE = `Usage: npm run failover -- <subcommand> [options]
 
@@ -119,6 +121,11 @@ export async function runFailoverCommand(argv: readonly string[], io: OperatorIo
         if (args.tier === undefined) throw new OperatorError(`${args.command} needs --tier <tier> (the server tier's name, e.g. prod-app)`, 2);
         const region = args.region ?? io.env.AWS_REGION;
         if (region === undefined || region === "") throw new OperatorError("no region: pass --region <region> or set AWS_REGION", 2);
+        // A typo would otherwise reach the SDK as an endpoint that does not resolve.
+        if (awsRegion(region) === undefined) {
+            const from = args.region !== undefined ? "--region" : "AWS_REGION";
+            throw new OperatorError(`${from}: "${region}" is not an AWS region${didYouMean(region, awsRegionCodes())}`, 2);
+        }
         const ec2 = io.ec2(region);
         if (args.command === "status") {
             await status(ec2, args.tier, region, io);

@@ -109,6 +109,8 @@ describe("operator command: npm run failover", () => {
             [["accept-data-loss", "--tier", TIER], /accept-data-loss needs --volume/],
             [["accept-data-loss", "--tier", TIER, "--volume", "snap-1"], /expected a volume id vol-/],
             [["status", "--tier", TIER], /no region: pass --region <region> or set AWS_REGION/, {}],
+            [["status", "--tier", TIER, "--region", "eu-west-9"], /--region: "eu-west-9" is not an AWS region; did you mean "eu-west-\d"\?/],
+            [["status", "--tier", TIER], /AWS_REGION: "ap-southeast 2" is not an AWS region/, { AWS_REGION: "ap-southeast 2" }],
         ];
         for (const [argv, message, env] of cases) {
             const r = await run(argv, env);
