@@ -30,7 +30,7 @@ import {
 } from "@aws-sdk/client-ec2";
 import { ROLE_DATA, TAG, VOLUME_STATE } from "../components/aws/failover/contract";
 // The handler's own inventory rules, so "what will be restored" is the handler's choice, not a guess.
-import { restoreCandidate, tierFilters, toDataSnapshot, toDataVolume } from "../components/aws/failover/inventory";
+import { chooseLive, restoreCandidate, sequenceOf, tierFilters, toDataSnapshot, toDataVolume } from "../components/aws/failover/inventory";
 import { awsRegion, awsRegionCodes } from "../components/catalogue/aws-regions";
 import { didYouMean } from "../components/catalogue/suggest";
 
@@ -156,7 +156,8 @@ async function status(ec2: EC2Client, tier: string, region: string, io: Operator
         io.out(`No data volumes or snapshots tagged ${TAG.tier}=${tier} in ${region}.`);
         return;
     }
-    const sequence = (v: Volume) => Number(tagOf(v, TAG.sequence) ?? -1);
+    // The handler's reading of the sequence tag (a missing or malformed one is 0), so the sort never sees NaN.
+    const sequence = (v: Volume) => sequenceOf(toDataVolume(v));
     volumes.sort((a, b) => sequence(b) - sequence(a) || time(b.CreateTime) - time(a.CreateTime));
     io.out(`Data volumes of tier ${tier} (${region}), newest in the lineage first:`);
     io.out(
@@ -176,9 +177,11 @@ async function status(ec2: EC2Client, tier: string, region: string, io: Operator
             ]),
         ),
     );
-    const live = volumes.filter((v) => tagOf(v, TAG.state) === VOLUME_STATE.active);
-    if (live.length === 0) io.out("No volume is tagged as the live copy (state active).");
-    else if (live.length > 1) io.out(`${live.length} volumes are tagged as the live copy: the handler refuses to choose; see its alerts.`);
+    // The handler's own choice (by lineage), so status never claims a refusal the handler would not make.
+    const choice = chooseLive(volumes.map(toDataVolume));
+    if (choice.kind === "none") io.out("No volume is tagged as the live copy (state active).");
+    else if (choice.kind === "conflict") io.out(`${choice.volumes.length} volumes are tagged as the live copy: the handler refuses to choose; see its alerts.`);
+    else io.out(`The live copy, as the handler chooses it: ${choice.volume.id}.`);
     io.out("");
     snapshots.sort((a, b) => time(b.StartTime) - time(a.StartTime));
     io.out(`Snapshots of tier ${tier}, newest first:`);

@@ -152,6 +152,11 @@ describe("operator command: npm run failover", () => {
         assert.match((await run(["status", "--tier", "nope"])).out, /No data volumes or snapshots tagged landing-zone:tier=nope in ap-southeast-2/);
         world([live, { ...live, VolumeId: "vol-0d0d" }], []);
         assert.match((await run(["status", "--tier", TIER])).out, /2 volumes are tagged as the live copy/);
+        // Two tagged active at different sequences (a half-finished commit): the handler takes the higher, and status says so.
+        world([live, { ...superseded, Tags: tags({ [TAG.tier]: TIER, [TAG.role]: "data", [TAG.state]: "active", [TAG.sequence]: "2" }) }], []);
+        const halfCommitted = (await run(["status", "--tier", TIER])).out;
+        assert.doesNotMatch(halfCommitted, /refuses to choose/);
+        assert.match(halfCommitted, /The live copy, as the handler chooses it: vol-0a11ce\./);
     });
 
     it("accept-data-loss without --yes prints what will be lost (writes after the newest completed snapshot) and changes nothing", async () => {
