@@ -185,6 +185,8 @@ describe("failover regressions", () => {
             assert.equal(w.fake.lifecycle.get(token)!.result, "CONTINUE");
             assert.equal([...w.fake.volumes.values()].filter((v) => v.az === B).length, 1);
             assert.equal(w.fake.volumeAttachedTo(i.id)!.attachment!.state, "attached");
+            // The class named in the issue: the second run's CreateVolume hits IdempotentParameterMismatch and uses the first run's copy.
+            assert.ok(w.logs.some((l) => /a parallel delivery is making this instance's copy/.test(l.msg)), "the IdempotentParameterMismatch path was taken");
         });
 
         it("AttachVolume applied with its response lost is a success", async () => {
