@@ -8,19 +8,14 @@ import { AttachVolumeCommand, CreateSnapshotCommand, CreateVolumeCommand, Delete
 import { RecordLifecycleActionHeartbeatCommand } from "@aws-sdk/client-auto-scaling";
 import { ENV, TAG } from "../../components/aws/failover/contract";
 import { FVolume, HOUR, awsError } from "./fake-aws";
-import { World, activeVolumeTags, dataTags, world } from "./harness";
+import { World, dataTags, liveVolume, world } from "./harness";
 
 const A = "eu-west-1a";
 const B = "eu-west-1b";
 
 /** The live copy as the previous instance `holder` left it, attached to it when `attached`. */
 function live(w: World, az: string, holder?: string, history = [1, 2, 3]): FVolume {
-    const v = w.fake.addVolume({
-        az,
-        history,
-        createTime: w.fake.now - 48 * HOUR,
-        tags: activeVolumeTags({ [TAG.lastAttachedInstanceId]: holder ?? "i-old", [TAG.sequence]: "2" }),
-    });
+    const v = liveVolume(w, az, holder, history);
     if (holder !== undefined) w.fake.attachNow(v.id, holder);
     return v;
 }
