@@ -16,6 +16,8 @@ const path = require("path");
 const root = path.join(__dirname, "..");
 const cache = path.join(root, "node_modules", ".cache", "landing-zone");
 const bin = (name) => path.join(root, "node_modules", ".bin", name);
+// Run with this process's node and NODE_FLAGS (the .bin shim would start its own).
+const MOCHA = path.join(root, "node_modules", "mocha", "bin", "mocha.js");
 // The plans' object graphs survive the young generation; a larger one is
 // scavenged less often (measured: the suite 46 s → 38 s on one core; GC
 // pauses a third shorter again at 256 MB than at 128 MB).
@@ -99,7 +101,7 @@ async function runShards(count) {
     fs.mkdirSync(cache, { recursive: true });
     const outs = shards.map((_, i) => path.join(cache, `test-durations.${process.pid}.${i}.json`));
     const runs = shards.map((shard, i) =>
-        run(process.execPath, [...NODE_FLAGS, path.join(root, "node_modules", "mocha", "bin", "mocha.js"), "--require", "test/durations.js", ...shard.files], {
+        run(process.execPath, [...NODE_FLAGS, MOCHA, "--require", "test/durations.js", ...shard.files], {
             buffer: i > 0,
             env: { LZ_TEST_DURATIONS_OUT: outs[i] },
         }));
@@ -130,7 +132,7 @@ async function runShards(count) {
     const shardCount = Number(process.env.LZ_TEST_SHARDS) || Math.min(2, os.availableParallelism ? os.availableParallelism() : os.cpus().length);
     const namesFiles = extra.some((a) => a.endsWith(".ts") || a.includes("*"));
     const mocha = extra.length > 0 || shardCount < 2
-        ? await run(process.execPath, [...NODE_FLAGS, bin("mocha"), ...extra, ...(namesFiles ? [] : filesUnder(SPEC_DIR, SPEC_SUFFIX))], { buffer: false })
+        ? await run(process.execPath, [...NODE_FLAGS, MOCHA, ...extra, ...(namesFiles ? [] : filesUnder(SPEC_DIR, SPEC_SUFFIX))], { buffer: false })
         : await runShards(shardCount);
     const tsc = await typecheck;
     if (tsc.code === 0) lockfile.save();

@@ -31,10 +31,10 @@ const CIDR_V4 = /^\d{1,3}(\.\d{1,3}){3}\/\d{1,2}$/;
  * parsing was a tenth of a plan's own time. Frozen, so sharing is safe;
  * emptied when large, so random inputs (property tests) cannot grow it.
  */
-function memoized<T>(parse: (text: string) => Parsed<T>): (text: unknown) => Parsed<T> {
+function memoized<T>(parse: (text: unknown) => Parsed<T>): (text: unknown) => Parsed<T> {
     const results = new Map<string, Parsed<T>>();
     return (text) => {
-        if (typeof text !== "string") return parse(text as string);
+        if (typeof text !== "string") return parse(text);
         let result = results.get(text);
         if (!result) {
             if (results.size >= 10_000) results.clear();

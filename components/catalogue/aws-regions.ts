@@ -7,7 +7,7 @@
  */
 import { z } from "zod";
 import raw from "./aws-regions-data.json";
-import { Provenance, checkSourceLetters, parseWith, provenanceShape } from "./provenance";
+import { Provenance, checkSourceLetters, checkUnique, parseWith, provenanceShape } from "./provenance";
 
 export interface AwsRegion {
     /** e.g. ap-southeast-2 */
@@ -41,10 +41,8 @@ export const awsRegionCatalogueSchema = z.strictObject({
 
 export function parseAwsRegionCatalogue(value: unknown, file = "aws-regions-data.json"): AwsRegionCatalogue {
     const catalogue = parseWith<AwsRegionCatalogue>(file, awsRegionCatalogueSchema, value);
-    const seen = new Set<string>();
+    checkUnique(file, catalogue.regions.map((r) => r.code));
     for (const region of catalogue.regions) {
-        if (seen.has(region.code)) throw new Error(`${file}: ${region.code}: listed twice`);
-        seen.add(region.code);
         const stray = region.zones?.find((zone) => zone.slice(0, -1) !== region.code);
         if (stray) throw new Error(`${file}: ${region.code}: zone ${stray} is not in the region`);
     }

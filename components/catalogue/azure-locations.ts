@@ -4,7 +4,7 @@
  */
 import { z } from "zod";
 import raw from "./azure-locations-data.json";
-import { Provenance, checkSourceLetters, parseWith, provenanceShape } from "./provenance";
+import { Provenance, checkSourceLetters, checkUnique, parseWith, provenanceShape } from "./provenance";
 
 export interface AzureLocation {
     /** e.g. australiaeast */
@@ -25,11 +25,7 @@ export const azureLocationCatalogueSchema = z.strictObject({
 
 export function parseAzureLocationCatalogue(value: unknown, file = "azure-locations-data.json"): AzureLocationCatalogue {
     const catalogue = parseWith<AzureLocationCatalogue>(file, azureLocationCatalogueSchema, value);
-    const seen = new Set<string>();
-    for (const location of catalogue.locations) {
-        if (seen.has(location.name)) throw new Error(`${file}: ${location.name}: listed twice`);
-        seen.add(location.name);
-    }
+    checkUnique(file, catalogue.locations.map((l) => l.name));
     checkSourceLetters(file, catalogue, catalogue.locations.map((l) => ({ key: l.name, source: l.source })));
     return catalogue;
 }

@@ -39,3 +39,12 @@ export function checkSourceLetters(file: string, provenance: Provenance, entries
         }
     }
 }
+
+/** Throws on the first key listed twice. */
+export function checkUnique(file: string, keys: readonly string[]): void {
+    const seen = new Set<string>();
+    for (const key of keys) {
+        if (seen.has(key)) throw new Error(`${file}: ${key}: listed twice`);
+        seen.add(key);
+    }
+}

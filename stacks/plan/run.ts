@@ -80,17 +80,13 @@ export async function runPlan(stack: string, stackConfig: StackConfig, project =
         req.getPropertydependenciesMap().forEach((value, key) => {
             propertyDependencies[key] = value.getUrnsList();
         });
-        // The mock monitor converts the same protobuf Struct again; hand it this conversion instead.
-        const struct = req.getObject();
-        const wire = struct?.toJavaScript() ?? {};
-        if (struct) struct.toJavaScript = () => wire;
         resources.push({
             type,
             name,
             urn: urnOf(project, stack, parent, type, name),
             parent,
             custom: req.getCustom(),
-            inputs: redact(unwrapWire(wire, "", secretLengths)) as Record<string, unknown>,
+            inputs: redact(unwrapWire(req.getObject()?.toJavaScript() ?? {}, "", secretLengths)) as Record<string, unknown>,
             secretLengths,
             dependencies: req.getDependenciesList(),
             propertyDependencies,

@@ -1,7 +1,7 @@
 import { strict as assert } from "assert";
 import { readFileSync } from "fs";
 import * as path from "path";
-import { AWS_REGIONS, AZURE_LOCATIONS, EC2_INSTANCE_TYPES, awsRegion, catalogueArchitecture, closest, isAzureLocation, parseAwsRegionCatalogue, parseInstanceTypeCatalogue } from "../../components/catalogue";
+import { AWS_REGIONS, AZURE_LOCATIONS, EC2_INSTANCE_TYPES, awsRegion, catalogueArchitecture, closest, isAzureLocation, parseAwsRegionCatalogue, parseAzureLocationCatalogue, parseInstanceTypeCatalogue } from "../../components/catalogue";
 import { DescribedInstanceType, DescribedZone, architecturesFromDescribe, zonesFromDescribe } from "../../components/catalogue/sources/aws-describe";
 import { OfferCatalogueCollector, offerArchitecture, regionIndexCodes } from "../../components/catalogue/sources/aws-offer-catalogue";
 import { locationsFromRetail } from "../../components/catalogue/sources/azure-retail-locations";
@@ -33,6 +33,15 @@ describe("catalogues: the committed data", () => {
         const unknown = structuredClone(EC2_INSTANCE_TYPES);
         unknown.types["t4g.micro"] = ["arm64", "NOPE"];
         assert.throws(() => parseInstanceTypeCatalogue(unknown), /t4g\.micro: unknown source "NOPE"/);
+    });
+
+    it("refuses a region or a location listed twice", () => {
+        const regions = structuredClone(AWS_REGIONS);
+        regions.regions.push(structuredClone(regions.regions[3]));
+        assert.throws(() => parseAwsRegionCatalogue(regions), new RegExp(`aws-regions-data\\.json: ${regions.regions[3].code}: listed twice`));
+        const locations = structuredClone(AZURE_LOCATIONS);
+        locations.locations.push(structuredClone(locations.locations[0]));
+        assert.throws(() => parseAzureLocationCatalogue(locations), new RegExp(`${locations.locations[0].name}: listed twice`));
     });
 
     it("suggests the nearest name", () => {

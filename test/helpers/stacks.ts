@@ -7,6 +7,7 @@ import * as os from "os";
 import * as path from "path";
 import * as YAML from "yaml";
 import { namespaceConfig } from "../../stacks/config/resolve";
+import { main } from "../../stacks/plan-cli";
 import { PlanRun, runPlan } from "../../stacks/plan/run";
 import { readStackFile } from "../../stacks/plan/stack-file";
 
@@ -63,6 +64,13 @@ export async function captureOutput<T>(fn: () => Promise<T>): Promise<{ result: 
         process.stdout.write = out;
         process.stderr.write = err;
     }
+}
+
+/** The plan command in-process with `--out`: the report it prints and the JSON document it writes, from one plan. */
+export async function planReportAndJson(args: string[]): Promise<{ code: number; stdout: string; stderr: string; json: string }> {
+    const out = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "lz-out-")), "plan.json");
+    const { result, stdout, stderr } = await captureOutput(() => main([...args, "--out", out]));
+    return { code: result, stdout, stderr, json: fs.readFileSync(out, "utf8") };
 }
 
 const plans = new Map<string, Promise<PlanRun>>();
