@@ -30,7 +30,9 @@ import {
 } from "@aws-sdk/client-ec2";
 import { ROLE_DATA, TAG, VOLUME_STATE } from "../components/aws/failover/contract";
 // The handler's own inventory rules, so "what will be restored" is the handler's choice, not a guess.
-import { restoreCandidate, tierFilters, toDataSnapshot, toDataVolume } from "../components/aws/failover/inventory";
+import { chooseLive, restoreCandidate, sequenceOf, tierFilters, toDataSnapshot, toDataVolume } from "../components/aws/failover/inventory";
+import { awsRegion, awsRegionCodes } from "../components/catalogue/aws-regions";
+import { didYouMean } from "../components/catalogue/suggest";
 
 export const USAGE = `Usage: npm run failover -- <subcommand> [options]
 
@@ -119,6 +121,11 @@ export async function runFailoverCommand(argv: readonly string[], io: OperatorIo
         if (args.tier === undefined) throw new OperatorError(`${args.command} needs --tier <tier> (the server tier's name, e.g. prod-app)`, 2);
         const region = args.region ?? io.env.AWS_REGION;
         if (region === undefined || region === "") throw new OperatorError("no region: pass --region <region> or set AWS_REGION", 2);
+        // A typo would otherwise reach the SDK as an endpoint that does not resolve.
+        if (awsRegion(region) === undefined) {
+            const from = args.region !== undefined ? "--region" : "AWS_REGION";
+            throw new OperatorError(`${from}: "${region}" is not an AWS region${didYouMean(region, awsRegionCodes())}`, 2);
+        }
         const ec2 = io.ec2(region);
         if (args.command === "status") {
             await status(ec2, args.tier, region, io);
@@ -149,7 +156,8 @@ async function status(ec2: EC2Client, tier: string, region: string, io: Operator
         io.out(`No data volumes or snapshots tagged ${TAG.tier}=${tier} in ${region}.`);
         return;
     }
-    const sequence = (v: Volume) => Number(tagOf(v, TAG.sequence) ?? -1);
+    // The handler's reading of the sequence tag (a missing or malformed one is 0), so the sort never sees NaN.
+    const sequence = (v: Volume) => sequenceOf(toDataVolume(v));
     volumes.sort((a, b) => sequence(b) - sequence(a) || time(b.CreateTime) - time(a.CreateTime));
     io.out(`Data volumes of tier ${tier} (${region}), newest in the lineage first:`);
     io.out(
@@ -169,9 +177,11 @@ async function status(ec2: EC2Client, tier: string, region: string, io: Operator
             ]),
         ),
     );
-    const live = volumes.filter((v) => tagOf(v, TAG.state) === VOLUME_STATE.active);
-    if (live.length === 0) io.out("No volume is tagged as the live copy (state active).");
-    else if (live.length > 1) io.out(`${live.length} volumes are tagged as the live copy: the handler refuses to choose; see its alerts.`);
+    // The handler's own choice (by lineage), so status never claims a refusal the handler would not make.
+    const choice = chooseLive(volumes.map(toDataVolume));
+    if (choice.kind === "none") io.out("No volume is tagged as the live copy (state active).");
+    else if (choice.kind === "conflict") io.out(`${choice.volumes.length} volumes are tagged as the live copy: the handler refuses to choose; see its alerts.`);
+    else io.out(`The live copy, as the handler chooses it: ${choice.volume.id}.`);
     io.out("");
     snapshots.sort((a, b) => time(b.StartTime) - time(a.StartTime));
     io.out(`Snapshots of tier ${tier}, newest first:`);

@@ -11,10 +11,19 @@ async function main(): Promise<void> {
     const args = process.argv.slice(2);
     const flag = (name: string) => {
         const i = args.indexOf(`--${name}`);
-        return i >= 0 ? args[i + 1] : undefined;
+        return i >= 0 ? (args[i + 1] ?? "") : undefined;
     };
-    const minutes = Number(flag("minutes") ?? 5);
-    let seed = Number(flag("seed") ?? Date.now() % 1_000_000);
+    // A typo (NaN) would otherwise run no schedule at all and still report "no invariant broken".
+    const number = (name: string, fallback: number, valid: (raw: string) => boolean, expected: string): number => {
+        const raw = flag(name);
+        if (raw === undefined) return fallback;
+        if (!valid(raw)) usage(`--${name}: expected ${expected}, got "${raw}"`);
+        return Number(raw);
+    };
+    const unknown = args.find((a, i) => a.startsWith("--") && a !== "--minutes" && a !== "--seed" && !(i > 0 && ["--minutes", "--seed"].includes(args[i - 1])));
+    if (unknown !== undefined) usage(`unknown option ${unknown} (expected --minutes N, --seed S)`);
+    const minutes = number("minutes", 5, (r) => /^\d+(\.\d+)?$/.test(r) && Number(r) > 0, "a positive number of minutes");
+    let seed = number("seed", Date.now() % 1_000_000, (r) => /^\d+$/.test(r), "a non-negative integer");
     const until = Date.now() + minutes * 60_000;
     let runs = 0;
     let restores = 0;
@@ -27,6 +36,11 @@ async function main(): Promise<void> {
         seed++;
     }
     console.log(`soak: ${runs} schedules, ${restores} decided restores, no invariant broken`);
+}
+
+function usage(message: string): never {
+    console.error(`soak:failover: ${message}`);
+    process.exit(2);
 }
 
 main().catch((err) => {

@@ -117,6 +117,16 @@ describe("failover contract: settings", () => {
         );
     });
 
+    it("refuses a malformed KMS key, hosted zone id or record name before any AWS call sees it", () => {
+        const base = { TIER_NAME: "t", DATA_VOLUME_SIZE_GIB: "8" };
+        for (const kms of ["arn:aws:kms:eu-west-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab", "alias/data", "1234abcd-12ab-34cd-56ef-1234567890ab", "mrk-1234abcd12ab34cd56ef1234567890ab"]) {
+            assert.equal(parseFailoverSettings({ ...base, DATA_VOLUME_KMS_KEY_ID: kms }).volume.kmsKeyId, kms);
+        }
+        assert.throws(() => parseFailoverSettings({ ...base, DATA_VOLUME_KMS_KEY_ID: "my key" }), new RegExp(`${ENV.volumeKmsKeyId}: expected a KMS key id`));
+        assert.throws(() => parseFailoverSettings({ ...base, HOSTED_ZONE_ID: "example.com", RECORD_NAME: "app.example.com" }), new RegExp(`${ENV.hostedZoneId}: expected a hosted zone id`));
+        assert.throws(() => parseFailoverSettings({ ...base, HOSTED_ZONE_ID: "Z1", RECORD_NAME: "app example.com" }), new RegExp(`${ENV.recordName}: expected a DNS name`));
+    });
+
     it("round-trips through the environment the component writes", () => {
         const settings: fc.Arbitrary<FailoverSettings> = fc.record({
             tierName: fc.stringMatching(/^[a-z][a-z0-9-]{0,20}$/),

@@ -195,7 +195,8 @@ export class FakeAws {
     private writeSeq = 0;
     readonly writeTimes = new Map<number, number>();
     private nextDlmTick: number;
-    private readonly clientTokens = new Map<string, string>();
+    /** CreateVolume client token → the volume it made and the request's parameters (all but the AZ and the token). */
+    private readonly clientTokens = new Map<string, { volumeId: string; params: string }>();
 
     constructor(o: FakeOptions = {}) {
         this.azs = o.azs ?? ["eu-west-1a", "eu-west-1b", "eu-west-1c"];
@@ -272,6 +273,8 @@ export class FakeAws {
                 if ((this.up(i.az) && this.now >= i.shutdownAt) || forced) {
                     i.state = "terminated";
                     i.terminatedAt = this.now;
+                    // Terminate disassociates an Elastic IP (it stays allocated).
+                    for (const a of this.addresses.values()) if (a.instanceId === i.id) delete a.instanceId;
                 }
             }
             // Terminated instances stay visible "approximately one hour" (and hold no volume by then unless their AZ is down).
@@ -595,10 +598,13 @@ export class FakeAws {
     }) {
         this.fault("CreateVolume");
         const az = input.AvailabilityZone ?? "";
-        if (input.ClientToken !== undefined && this.clientTokens.has(input.ClientToken)) {
-            const existing = this.volumes.get(this.clientTokens.get(input.ClientToken)!)!;
-            if (existing.snapshotId !== input.SnapshotId) throw awsError("IdempotentParameterMismatch");
-            return this.volumeOut(existing);
+        // Same token: the same parameters (other than the Region/AZ) are a no-op success, any other difference is refused.
+        const { AvailabilityZone: _az, ClientToken: _token, ...rest } = input;
+        const params = JSON.stringify(rest);
+        const earlier = input.ClientToken === undefined ? undefined : this.clientTokens.get(input.ClientToken);
+        if (earlier !== undefined) {
+            if (earlier.params !== params) throw awsError("IdempotentParameterMismatch");
+            return this.volumeOut(this.volumes.get(earlier.volumeId)!);
         }
         if (!this.azs.includes(az) || this.downAzs.has(az)) throw awsError("Unavailable", `${az} is not available`);
         let history: History = [];
@@ -623,7 +629,7 @@ export class FakeAws {
             tags: fromTags(input.TagSpecifications?.[0]?.Tags),
             history,
         });
-        if (input.ClientToken !== undefined) this.clientTokens.set(input.ClientToken, v.id);
+        if (input.ClientToken !== undefined) this.clientTokens.set(input.ClientToken, { volumeId: v.id, params });
         return this.volumeOut(v);
     }
 
@@ -744,6 +750,10 @@ export class FakeAws {
         this.fault("AssociateAddress");
         const a = this.addresses.get(input.AllocationId ?? "");
         if (a === undefined) throw awsError("InvalidAllocationID.NotFound");
+        this.refresh();
+        const i = this.instances.get(input.InstanceId ?? "");
+        if (i === undefined) throw awsError("InvalidInstanceID.NotFound");
+        if (i.state !== "running") throw awsError("IncorrectInstanceState", `instance ${i.id} is ${i.state}`);
         if (a.instanceId !== undefined && a.instanceId !== input.InstanceId && input.AllowReassociation !== true) {
             throw awsError("Resource.AlreadyAssociated");
         }

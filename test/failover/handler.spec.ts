@@ -17,7 +17,7 @@ import { PublishCommand } from "@aws-sdk/client-sns";
 import { ENV, NEVER_ATTACHED, TAG } from "../../components/aws/failover/contract";
 import { RESERVE_MS } from "../../components/aws/failover/handler";
 import { FVolume, HOUR, awsError } from "./fake-aws";
-import { GROUP, HOOK_LAUNCH, World, activeVolumeTags, commandLog, countBy, dataTags, world } from "./harness";
+import { GROUP, HOOK_LAUNCH, World, activeVolumeTags, commandLog, countBy, dataTags, liveVolume, world } from "./harness";
 
 const A = "eu-west-1a";
 const B = "eu-west-1b";
@@ -30,16 +30,6 @@ function assertCompleted(w: World, result: "CONTINUE" | "ABANDON") {
     assert.equal(input.LifecycleActionResult, result);
     assert.equal(input.AutoScalingGroupName, GROUP);
     assert.equal(input.LifecycleHookName, HOOK_LAUNCH);
-}
-
-/** The live volume of a tier in the shape a previous instance `holder` left it. */
-function liveVolume(w: World, az: string, holder = "i-old", history = [1, 2, 3]): FVolume {
-    return w.fake.addVolume({
-        az,
-        history,
-        createTime: w.fake.now - 48 * HOUR,
-        tags: activeVolumeTags({ [TAG.lastAttachedInstanceId]: holder, [TAG.sequence]: "2" }),
-    });
 }
 
 function scheduleSnapshot(w: World, v: FVolume, hoursAgo: number, state: "completed" | "pending" = "completed", history = v.history) {

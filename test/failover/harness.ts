@@ -14,7 +14,7 @@ import {
     createHandler,
 } from "../../components/aws/failover/handler";
 import { LogFields } from "../../components/aws/failover/runtime";
-import { FakeAws, FakeOptions, Mocks, directClients, installFake, restoreMocks } from "./fake-aws";
+import { FVolume, FakeAws, FakeOptions, HOUR, Mocks, directClients, installFake, restoreMocks } from "./fake-aws";
 
 export const TIER = "app-dev";
 export const GROUP = "app-dev-asg";
@@ -116,6 +116,16 @@ export const dataTags = (extra: Record<string, string> = {}) => ({
 
 export const activeVolumeTags = (extra: Record<string, string> = {}) =>
     dataTags({ [TAG.state]: VOLUME_STATE.active, [TAG.backup]: TIER, ...extra });
+
+/** The live volume of a tier in the shape a previous instance `holder` left it (tagged, not attached). */
+export function liveVolume(w: World, az: string, holder = "i-old", history = [1, 2, 3]): FVolume {
+    return w.fake.addVolume({
+        az,
+        history,
+        createTime: w.fake.now - 48 * HOUR,
+        tags: activeVolumeTags({ [TAG.lastAttachedInstanceId]: holder, [TAG.sequence]: "2" }),
+    });
+}
 
 /** Names of the commands sent, in order, across all clients (as seen by aws-sdk-client-mock). */
 export function commandLog(m: Mocks): string[] {

@@ -2,11 +2,11 @@ import { strict as assert } from "assert";
 import { CreateTagsCommand, DescribeSnapshotsCommand, DescribeVolumesCommand, EC2Client, Snapshot, Volume } from "@aws-sdk/client-ec2";
 import { mockClient } from "aws-sdk-client-mock";
 import { TAG } from "../../components/aws/failover/contract";
+import { toTags as tags } from "../../components/aws/failover/inventory";
 import { OperatorIo, USAGE, parseArgs, runFailoverCommand } from "../../scripts/failover";
 
 const NOW = new Date("2026-03-01T12:00:00Z");
 const TIER = "prod-app";
-const tags = (t: Record<string, string>) => Object.entries(t).map(([Key, Value]) => ({ Key, Value }));
 
 const live: Volume = {
     VolumeId: "vol-0a11ce",
@@ -109,6 +109,8 @@ describe("operator command: npm run failover", () => {
             [["accept-data-loss", "--tier", TIER], /accept-data-loss needs --volume/],
             [["accept-data-loss", "--tier", TIER, "--volume", "snap-1"], /expected a volume id vol-/],
             [["status", "--tier", TIER], /no region: pass --region <region> or set AWS_REGION/, {}],
+            [["status", "--tier", TIER, "--region", "eu-west-9"], /--region: "eu-west-9" is not an AWS region; did you mean "eu-west-\d"\?/],
+            [["status", "--tier", TIER], /AWS_REGION: "ap-southeast 2" is not an AWS region/, { AWS_REGION: "ap-southeast 2" }],
         ];
         for (const [argv, message, env] of cases) {
             const r = await run(argv, env);
@@ -150,6 +152,11 @@ describe("operator command: npm run failover", () => {
         assert.match((await run(["status", "--tier", "nope"])).out, /No data volumes or snapshots tagged landing-zone:tier=nope in ap-southeast-2/);
         world([live, { ...live, VolumeId: "vol-0d0d" }], []);
         assert.match((await run(["status", "--tier", TIER])).out, /2 volumes are tagged as the live copy/);
+        // Two tagged active at different sequences (a half-finished commit): the handler takes the higher, and status says so.
+        world([live, { ...superseded, Tags: tags({ [TAG.tier]: TIER, [TAG.role]: "data", [TAG.state]: "active", [TAG.sequence]: "2" }) }], []);
+        const halfCommitted = (await run(["status", "--tier", TIER])).out;
+        assert.doesNotMatch(halfCommitted, /refuses to choose/);
+        assert.match(halfCommitted, /The live copy, as the handler chooses it: vol-0a11ce\./);
     });
 
     it("accept-data-loss without --yes prints what will be lost (writes after the newest completed snapshot) and changes nothing", async () => {

@@ -8,19 +8,14 @@ import { AttachVolumeCommand, CreateSnapshotCommand, CreateVolumeCommand, Delete
 import { RecordLifecycleActionHeartbeatCommand } from "@aws-sdk/client-auto-scaling";
 import { ENV, TAG } from "../../components/aws/failover/contract";
 import { FVolume, HOUR, awsError } from "./fake-aws";
-import { World, activeVolumeTags, dataTags, world } from "./harness";
+import { World, dataTags, liveVolume, world } from "./harness";
 
 const A = "eu-west-1a";
 const B = "eu-west-1b";
 
 /** The live copy as the previous instance `holder` left it, attached to it when `attached`. */
 function live(w: World, az: string, holder?: string, history = [1, 2, 3]): FVolume {
-    const v = w.fake.addVolume({
-        az,
-        history,
-        createTime: w.fake.now - 48 * HOUR,
-        tags: activeVolumeTags({ [TAG.lastAttachedInstanceId]: holder ?? "i-old", [TAG.sequence]: "2" }),
-    });
+    const v = liveVolume(w, az, holder, history);
     if (holder !== undefined) w.fake.attachNow(v.id, holder);
     return v;
 }
@@ -185,6 +180,8 @@ describe("failover regressions", () => {
             assert.equal(w.fake.lifecycle.get(token)!.result, "CONTINUE");
             assert.equal([...w.fake.volumes.values()].filter((v) => v.az === B).length, 1);
             assert.equal(w.fake.volumeAttachedTo(i.id)!.attachment!.state, "attached");
+            // The class named in the issue: the second run's CreateVolume hits IdempotentParameterMismatch and uses the first run's copy.
+            assert.ok(w.logs.some((l) => /a parallel delivery is making this instance's copy/.test(l.msg)), "the IdempotentParameterMismatch path was taken");
         });
 
         it("AttachVolume applied with its response lost is a success", async () => {
@@ -196,6 +193,17 @@ describe("failover regressions", () => {
             assert.equal(r.outcome, "CONTINUE");
             assert.equal(w.fake.volumeAttachedTo(i.id)!.id, v.id);
             assert.equal(w.mocks.ec2.commandCalls(AttachVolumeCommand).length, 2);
+        });
+
+        it("CreateVolume applied with its response lost: the retry makes no second volume, the launch continues", async () => {
+            w = world();
+            const i = w.fake.addInstance(B);
+            w.fake.loseNext.add("CreateVolume");
+            const r = await w.launch(i.id);
+            assert.equal(r.outcome, "CONTINUE", r.reason);
+            assert.equal(r.branch, "empty");
+            assert.equal(w.fake.volumes.size, 1, "one data volume for the tier");
+            assert.equal(w.fake.volumeAttachedTo(i.id)!.id, r.volumeId);
         });
 
         it("a Route 53 rejection after the data is attached alerts and continues", async () => {

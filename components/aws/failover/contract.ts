@@ -280,8 +280,18 @@ export function parseFailoverSettings(env: Env): FailoverSettings {
         problems.push(`${ENV.elasticIpAllocationId}: expected eipalloc-…, got "${elasticIpAllocationId}"`);
     }
 
+    // Checked here so a hand-edited value is one line naming the variable, not an error from CreateVolume or Route 53 mid-failover.
+    const kmsKeyId = text(ENV.volumeKmsKeyId);
+    if (kmsKeyId !== undefined && !/^(arn:aws[a-z-]*:kms:[a-z0-9-]+:\d{12}:(key|alias)\/[A-Za-z0-9/_+=.@-]+|alias\/[A-Za-z0-9/_-]+|(mrk-)?[0-9a-f-]{32,36})$/.test(kmsKeyId)) {
+        problems.push(`${ENV.volumeKmsKeyId}: expected a KMS key id, alias/… or key/alias ARN, got "${kmsKeyId}"`);
+    }
+
     const zone = text(ENV.hostedZoneId)?.replace(/^\/hostedzone\//, "");
+    if (zone !== undefined && !/^[A-Z0-9]{1,32}$/.test(zone)) problems.push(`${ENV.hostedZoneId}: expected a hosted zone id such as Z0123456789ABC, got "${zone}"`);
     const recordName = text(ENV.recordName);
+    if (recordName !== undefined && (recordName.length > 254 || !/^(\*\.)?([A-Za-z0-9_-]{1,63}\.)*[A-Za-z0-9_-]{1,63}\.?$/.test(recordName))) {
+        problems.push(`${ENV.recordName}: expected a DNS name such as app.example.com, got "${recordName}"`);
+    }
     const ttl = int(ENV.recordTtl, 0, 2147483647, DEFAULTS.recordTtl);
     let dns: DnsSettings | undefined;
     if (zone !== undefined && recordName !== undefined) {
@@ -312,7 +322,7 @@ export function parseFailoverSettings(env: Env): FailoverSettings {
             type: type!,
             ...(iops !== undefined ? { iops } : {}),
             ...(throughputMiBps !== undefined ? { throughputMiBps } : {}),
-            ...(text(ENV.volumeKmsKeyId) !== undefined ? { kmsKeyId: text(ENV.volumeKmsKeyId)! } : {}),
+            ...(kmsKeyId !== undefined ? { kmsKeyId } : {}),
             deviceName,
         },
         ...(elasticIpAllocationId !== undefined ? { elasticIpAllocationId } : {}),

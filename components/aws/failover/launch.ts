@@ -26,7 +26,7 @@
 import { CreateOrUpdateTagsCommand, DescribeTagsCommand } from "@aws-sdk/client-auto-scaling";
 import { AssociateAddressCommand, DeleteSnapshotCommand, DeleteVolumeCommand, DescribeAddressesCommand } from "@aws-sdk/client-ec2";
 import { Change, ChangeResourceRecordSetsCommand, ListResourceRecordSetsCommand, RRType } from "@aws-sdk/client-route-53";
-import { SNAPSHOT_ORIGIN, TAG, VOLUME_ORIGIN, VOLUME_STATE } from "./contract";
+import { NEVER_ATTACHED, SNAPSHOT_ORIGIN, TAG, VOLUME_ORIGIN, VOLUME_STATE } from "./contract";
 import {
     InstanceInfo,
     LifecycleDetail,
@@ -312,7 +312,7 @@ async function waitReleased(ctx: Ctx, volume: DataVolume): Promise<Released> {
 
 /** Refuses while the volume's last instance could still write to it (a released volume may be re-attached to a live instance by hand). */
 async function assertFenced(ctx: Ctx, v: DataVolume, holder: string): Promise<void> {
-    if (holder === "none") return;
+    if (holder === NEVER_ATTACHED) return;
     const h = await describeInstance(ctx, holder);
     if (h !== undefined && HOLDING_STATES.has(h.state)) {
         throw new Refusal(`volume ${v.id}'s last instance ${holder} is ${h.state}; waiting for it to terminate`, { volumeId: v.id, holder });
@@ -571,7 +571,7 @@ async function supersedeOlder(ctx: Ctx, live: DataVolume, volumes: readonly Data
             !isPending(v) &&
             v.state !== "deleting" &&
             v.state !== "deleted" &&
-            (isActive(v) || lastAttached(v) !== "none") &&
+            (isActive(v) || lastAttached(v) !== NEVER_ATTACHED) &&
             sequenceOf(v) < sequenceOf(live),
     );
     if (older.length === 0) return;
@@ -606,7 +606,7 @@ async function repair(ctx: Ctx, volumes: DataVolume[], self: string): Promise<vo
         await bestEffort(ctx, "finishing a commit", () => supersedeOlder(ctx, choice.volume, volumes));
     }
     for (const v of volumes.filter((x) => (isPending(x) || x.state === "error") && x.attachedTo === undefined && x.tags[TAG.instanceId] !== self)) {
-        if (lastAttached(v) !== "none") continue;
+        if (lastAttached(v) !== NEVER_ATTACHED) continue;
         const owner = v.tags[TAG.instanceId];
         const h = owner === undefined ? undefined : await describeInstance(ctx, owner);
         if (!(h === undefined || h.state === "terminated" || v.state === "error")) continue;

@@ -18,7 +18,7 @@
  * Copies made for this instance that never became live (an abandoned launch)
  * are deleted: their data is their source snapshot's.
  */
-import { SNAPSHOT_ORIGIN, TAG } from "./contract";
+import { NEVER_ATTACHED, SNAPSHOT_ORIGIN, TAG } from "./contract";
 import {
     LifecycleDetail,
     completeLifecycle,
@@ -43,7 +43,7 @@ export async function onTerminate(ctx: Ctx, d: LifecycleDetail): Promise<Handler
     try {
         const volumes = await listDataVolumes(ctx);
         for (const v of volumes.filter((x) => x.tags[TAG.instanceId] === d.EC2InstanceId && x.attachedTo === undefined)) {
-            if ((isPending(v) || v.state === "error") && lastAttached(v) === "none") await deleteUnusedCopy(ctx, v, "its launch was abandoned");
+            if ((isPending(v) || v.state === "error") && lastAttached(v) === NEVER_ATTACHED) await deleteUnusedCopy(ctx, v, "its launch was abandoned");
         }
         const volume = volumes.find((v) => v.attachedTo === d.EC2InstanceId);
         if (volume === undefined) {
