@@ -206,6 +206,18 @@ describe("failover regressions", () => {
             assert.equal(w.fake.volumeAttachedTo(i.id)!.id, r.volumeId);
         });
 
+        it("CreateSnapshot applied with its response lost: the retry finds that snapshot and makes no second one", async () => {
+            w = world();
+            const v = live(w, A);
+            const i = w.fake.addInstance(B);
+            w.fake.loseNext.add("CreateSnapshot");
+            const r = await w.launch(i.id);
+            assert.equal(r.outcome, "CONTINUE", r.reason);
+            assert.equal(r.branch, "copy");
+            assert.equal([...w.fake.snapshots.values()].filter((s) => s.volumeId === v.id).length, 1, "one final snapshot of the old copy");
+            assert.equal(w.mocks.ec2.commandCalls(CreateSnapshotCommand).length, 1, "the lost call is not repeated");
+        });
+
         it("a Route 53 rejection after the data is attached alerts and continues", async () => {
             w = world();
             live(w, A);

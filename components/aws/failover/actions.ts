@@ -12,10 +12,11 @@ import {
     DeleteVolumeCommand,
     DescribeInstancesCommand,
     Instance,
+    SnapshotState,
 } from "@aws-sdk/client-ec2";
 import { PublishCommand } from "@aws-sdk/client-sns";
 import { ROLE_DATA, TAG, VOLUME_STATE } from "./contract";
-import { DataSnapshot, DataVolume, describeSnapshot, describeVolume, tagMap, toTags } from "./inventory";
+import { DataSnapshot, DataVolume, describeSnapshot, describeVolume, listDataSnapshots, tagMap, toTags } from "./inventory";
 import { ActionGone, Ctx, LogFields, POLL_MS, Refusal, Runtime, errorCode, errorMessage, notFoundAsUndefined, send, waitFor } from "./runtime";
 
 export interface LifecycleDetail {
@@ -219,6 +220,14 @@ export async function createDataSnapshot(
     tags: Record<string, string>,
     description: string,
 ): Promise<DataSnapshot> {
+    // CreateSnapshot takes no client token: after a lost response, the snapshot carrying this request's
+    // tags (the callers' instance id and lifecycle token) is the answer; another would crowd restore
+    // points out of retention.
+    const findApplied = async () => {
+        const made = (await listDataSnapshots(ctx, { [TAG.sourceVolumeId]: volume.id, ...tags }))
+            .find((s) => s.volumeId === volume.id && s.state !== "error");
+        return made && { SnapshotId: made.id, State: made.state as SnapshotState, StartTime: new Date(made.startTime), VolumeSize: made.sizeGiB, Progress: made.progress, Tags: toTags(made.tags), $metadata: {} };
+    };
     const r = await send(
         ctx,
         ctx.clients.ec2,
@@ -238,6 +247,7 @@ export async function createDataSnapshot(
                 },
             ],
         }),
+        findApplied,
     );
     ctx.log("info", "snapshot started", { snapshotId: r.SnapshotId, volumeId: volume.id, ...tags });
     return {

@@ -142,11 +142,25 @@ export type OutputOf<C> = C extends { resolveMiddleware(...args: never[]): (...a
  * count with most of the time left, and no backoff sleeps past the deadline).
  * Other errors surface at once: the caller decides what they mean.
  */
-export async function send<C extends object>(rt: Runtime & { deadline?: number }, client: Sender, command: C): Promise<OutputOf<C>> {
+export async function send<C extends object>(
+    rt: Runtime & { deadline?: number },
+    client: Sender,
+    command: C,
+    /**
+     * For a create without a client token (CreateSnapshot): after an error
+     * that may hide an applied call (a lost response, a transient 5xx), finds
+     * what the call made, so the retry does not make a second one.
+     */
+    findApplied?: () => Promise<OutputOf<C> | undefined>,
+): Promise<OutputOf<C>> {
+    let mayHaveApplied = false;
     for (let attempt = 1; ; attempt++) {
         try {
+            const applied = mayHaveApplied && findApplied ? await findApplied() : undefined;
+            if (applied !== undefined) return applied;
             return (await client.send(command as never)) as OutputOf<C>;
         } catch (err) {
+            mayHaveApplied ||= TRANSIENT.has(errorCode(err));
             if (!isRetryable(err) || attempt >= RETRY.maxAttempts) throw err;
             const ceiling = Math.min(RETRY.capMs, RETRY.baseMs * 2 ** Math.min(attempt - 1, 16));
             const floor = errorCode(err) === SNAPSHOT_RATE ? 15_000 : 0;
