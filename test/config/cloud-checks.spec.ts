@@ -4,7 +4,7 @@ import * as os from "os";
 import * as path from "path";
 import { resolveConfig } from "../../stacks/config/resolve";
 import { readStackFile } from "../../stacks/plan/stack-file";
-import { rawConfigOf } from "../helpers/stacks";
+import { acceptedConfigOf, rawConfigOf } from "../helpers/stacks";
 
 /** The one problem line of a changed dev (or prod) config. */
 function onlyProblem(mutate: (raw: Record<string, any>) => void, stack: "dev" | "prod" = "dev"): string {
@@ -15,14 +15,6 @@ function onlyProblem(mutate: (raw: Record<string, any>) => void, stack: "dev" | 
     const problems = (result as { problems: string[] }).problems;
     assert.equal(problems.length, 1, `expected one line, got:\n${problems.join("\n")}`);
     return problems[0];
-}
-
-function accepted(mutate: (raw: Record<string, any>) => void, stack: "dev" | "prod" = "dev") {
-    const raw = rawConfigOf(stack);
-    mutate(raw);
-    const result = resolveConfig(raw);
-    assert.ok(result.ok, JSON.stringify(result));
-    return result.config;
 }
 
 describe("config against the catalogues", () => {
@@ -56,15 +48,15 @@ describe("config against the catalogues", () => {
 
     it("refuses types of two architectures by the catalogue's architecture, and takes the image's from it", () => {
         assert.match(onlyProblem((r) => (r.server.instanceTypes = ["t4g.small", "c7i.large"])), /^landing-zone:server\.instanceTypes: mixes arm64 \(t4g\.small\) and x86_64 \(c7i\.large\)/);
-        assert.equal(accepted((r) => (r.server.instanceTypes = ["c7i.large", "m7i.large"])).server!.architecture, "x86_64");
-        assert.equal(accepted((r) => (r.server.instanceTypes = ["c8gn.large"])).server!.architecture, "arm64");
+        assert.equal(acceptedConfigOf((r) => (r.server.instanceTypes = ["c7i.large", "m7i.large"])).server!.architecture, "x86_64");
+        assert.equal(acceptedConfigOf((r) => (r.server.instanceTypes = ["c8gn.large"])).server!.architecture, "arm64");
     });
 });
 
 describe("config against the limits the clouds enforce", () => {
     it("refuses an owner or cost centre longer than a tag value may be", () => {
         assert.equal(onlyProblem((r) => (r.owner = "o".repeat(257))), "landing-zone:owner: is 257 characters; it becomes a tag value, which AWS and Azure limit to 256");
-        accepted((r) => (r.costCentre = "c".repeat(256)));
+        acceptedConfigOf((r) => (r.costCentre = "c".repeat(256)));
     });
 
     it("refuses a VPC larger than /16", () => {
@@ -76,7 +68,7 @@ describe("config against the limits the clouds enforce", () => {
             'landing-zone:azure.resourceGroupName: "my landing zone" has characters Microsoft.Resources/resourceGroups names cannot have (letters, digits, underscores, hyphens, periods and parentheses, not ending with a period)');
         assert.match(onlyProblem((r) => (r.azure.resourceGroupName = "rg.")), /resourceGroupName: "rg\." has characters/);
         assert.match(onlyProblem((r) => (r.azure.resourceGroupName = "r".repeat(91))), /is 91 characters; Microsoft\.Resources\/resourceGroups names are 1–90/);
-        accepted((r) => (r.azure.resourceGroupName = "rg-Landing_Zone.(prod)-ü"));
+        acceptedConfigOf((r) => (r.azure.resourceGroupName = "rg-Landing_Zone.(prod)-ü"));
     });
 
     it("refuses generated Azure names over the service's limit once environment and site names are long", () => {
@@ -100,7 +92,7 @@ describe("config against the limits the clouds enforce", () => {
         for (const asn of [8074, 8075, 12076, 23456, 64496, 64511, 65535, 65540, 65551, 65552, 131071, 4294967295]) {
             assert.match(onlyProblem(bgp(asn)), new RegExp(`^landing-zone:sites\\[0\\]\\.bgp\\.asn: ${asn} is (a public ASN Azure reserves|reserved by IANA|AS_TRANS)`), String(asn));
         }
-        for (const asn of [65010, 65514, 65521, 64512, 4200000000, 4294967294, 3356]) accepted(bgp(asn));
+        for (const asn of [65010, 65514, 65521, 64512, 4200000000, 4294967294, 3356]) acceptedConfigOf(bgp(asn));
     });
 
     it("refuses a BGP peering address equal to the site's public IP or inside an Azure range", () => {
@@ -117,9 +109,9 @@ describe("config against the limits the clouds enforce", () => {
     });
 
     it("accepts a small gp3 volume at the 3,000 IOPS baseline, and refuses more IOPS than 500 per GiB above it", () => {
-        for (const sizeGiB of [1, 4, 6]) assert.equal(accepted((r) => (r.server.dataVolume = { sizeGiB, iops: 3000 })).server!.dataVolume.sizeGiB, sizeGiB);
+        for (const sizeGiB of [1, 4, 6]) assert.equal(acceptedConfigOf((r) => (r.server.dataVolume = { sizeGiB, iops: 3000 })).server!.dataVolume.sizeGiB, sizeGiB);
         assert.match(onlyProblem((r) => (r.server.dataVolume = { sizeGiB: 4, iops: 3001 })), /^landing-zone:server\.dataVolume\.iops: gp3 allows at most 500 IOPS per GiB \(3000 for 4 GiB\), got 3001; 3000 is allowed at any size$/);
-        accepted((r) => (r.server.dataVolume = { sizeGiB: 8, iops: 4000 }));
+        acceptedConfigOf((r) => (r.server.dataVolume = { sizeGiB: 8, iops: 4000 }));
     });
 });
 

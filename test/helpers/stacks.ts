@@ -2,11 +2,12 @@
  * The real stack files as tests need them: as the program sees their config,
  * edited into temporary variants, and the plan command's output captured.
  */
+import { strict as assert } from "assert";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import * as YAML from "yaml";
-import { namespaceConfig } from "../../stacks/config/resolve";
+import { LandingZoneConfig, namespaceConfig, resolveConfig } from "../../stacks/config/resolve";
 import { main } from "../../stacks/plan-cli";
 import { PlanRun, runPlan } from "../../stacks/plan/run";
 import { readStackFile } from "../../stacks/plan/stack-file";
@@ -29,6 +30,15 @@ function stackFile(stack: "dev" | "prod"): { raw: Record<string, any>; document:
 /** A stack file's config as the program sees it (keys without the namespace, values parsed); a fresh copy each call. */
 export function rawConfigOf(stack: "dev" | "prod"): Record<string, any> {
     return stackFile(stack).raw;
+}
+
+/** A real stack's config with `mutate` applied, resolved; fails the test if the program would refuse it. */
+export function acceptedConfigOf(mutate: (raw: Record<string, any>) => void, stack: "dev" | "prod" = "dev"): LandingZoneConfig {
+    const raw = rawConfigOf(stack);
+    mutate(raw);
+    const result = resolveConfig(raw);
+    assert.ok(result.ok, JSON.stringify(result));
+    return result.config;
 }
 
 /** A temporary copy of a real stack file with `edit` applied to its `config:` map; returns its path. */

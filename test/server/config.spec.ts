@@ -1,15 +1,7 @@
 import { strict as assert } from "assert";
 import { instanceArchitecture } from "../../components/aws/server-instance-types";
 import { resolveConfig } from "../../stacks/config/resolve";
-import { rawConfigOf } from "../helpers/stacks";
-
-function resolved(mutate: (raw: Record<string, any>) => void, stack: "dev" | "prod" = "dev") {
-    const raw = rawConfigOf(stack);
-    mutate(raw);
-    const result = resolveConfig(raw);
-    assert.ok(result.ok, JSON.stringify(result));
-    return result.config;
-}
+import { acceptedConfigOf, rawConfigOf } from "../helpers/stacks";
 
 function problemsOf(mutate: (server: Record<string, any>, raw: Record<string, any>) => void): string[] {
     const raw = rawConfigOf("dev");
@@ -33,7 +25,7 @@ function expectProblem(problems: string[], key: string, pattern: RegExp) {
 
 describe("config: landing-zone:server", () => {
     it("reads the real dev (Spot, IPv6 only) and prod (on-demand, Elastic IP, DNS) blocks", () => {
-        const dev = resolved(() => {}).server!;
+        const dev = acceptedConfigOf(() => {}).server!;
         assert.equal(dev.tierName, "dev-app");
         assert.equal(dev.market, "spot");
         assert.equal(dev.capacityRebalance, true);
@@ -42,7 +34,7 @@ describe("config: landing-zone:server", () => {
         assert.equal(dev.elasticIp, false);
         assert.equal(dev.subnetTier, "public");
         assert.deepEqual(dev.ingress.map((r) => r.fromPort).sort(), [443, 80]);
-        const prod = resolved(() => {}, "prod").server!;
+        const prod = acceptedConfigOf(() => {}, "prod").server!;
         assert.equal(prod.market, "on-demand");
         assert.equal(prod.capacityRebalance, false);
         assert.equal(prod.elasticIp, true);
@@ -51,7 +43,7 @@ describe("config: landing-zone:server", () => {
     });
 
     it("applies budget and production defaults to a bare block", () => {
-        const budget = resolved((raw) => { raw.server = {}; }).server!;
+        const budget = acceptedConfigOf((raw) => { raw.server = {}; }).server!;
         assert.equal(budget.tierName, "dev-server");
         assert.equal(budget.market, "spot");
         assert.equal(budget.spotAllocationStrategy, "price-capacity-optimized");
@@ -71,26 +63,26 @@ describe("config: landing-zone:server", () => {
             logRetentionDays: 30,
         });
         // The link would need its key seed; this test is about the server defaults.
-        const production = resolved((raw) => { raw.server = {}; raw.profile = "production"; raw.wan.crossCloudLink = false; }).server!;
+        const production = acceptedConfigOf((raw) => { raw.server = {}; raw.profile = "production"; raw.wan.crossCloudLink = false; }).server!;
         assert.equal(production.market, "on-demand");
         assert.equal(production.capacityRebalance, false);
         assert.equal(production.elasticIp, true);
         assert.deepEqual(production.snapshots, { intervalHours: 1, retainCount: 72, startTime: "03:00" });
         for (const type of production.instanceTypes) assert.equal(instanceArchitecture(type), "arm64");
         // Private subnets: no Elastic IP by default even in production (it could not be reached).
-        assert.equal(resolved((raw) => { raw.server = { subnetTier: "private" }; raw.profile = "production"; raw.wan.crossCloudLink = false; }).server!.elasticIp, false);
-        assert.equal(resolved((raw) => { delete raw.server; }).server, undefined, "no block, no tier");
+        assert.equal(acceptedConfigOf((raw) => { raw.server = { subnetTier: "private" }; raw.profile = "production"; raw.wan.crossCloudLink = false; }).server!.elasticIp, false);
+        assert.equal(acceptedConfigOf((raw) => { delete raw.server; }).server, undefined, "no block, no tier");
     });
 
     it("takes x86_64 types and ranges of ports", () => {
-        const s = resolved((raw) => { raw.server.instanceTypes = ["t3.small", "t3a.small"]; raw.server.ingress = [{ name: "app", ports: "8000-8100" }]; }).server!;
+        const s = acceptedConfigOf((raw) => { raw.server.instanceTypes = ["t3.small", "t3a.small"]; raw.server.ingress = [{ name: "app", ports: "8000-8100" }]; }).server!;
         assert.equal(s.architecture, "x86_64");
         assert.deepEqual(s.ingress, [{ name: "app", protocol: "tcp", fromPort: 8000, toPort: 8100 }]);
     });
 
     it("refuses ingress rules whose ports overlap (AWS would refuse the duplicate permission at deploy)", () => {
         expectProblem(problemsOf((s) => { s.ingress = [{ name: "a", protocol: "tcp", ports: 443 }, { name: "b", protocol: "tcp", ports: "400-500" }]; }), "ingress[1].ports", /overlaps 443 of ingress\[0\] \("a"\)/);
-        assert.doesNotThrow(() => resolved((raw) => { raw.server.ingress = [{ name: "a", protocol: "tcp", ports: 443 }, { name: "b", protocol: "udp", ports: 443 }]; }));
+        assert.doesNotThrow(() => acceptedConfigOf((raw) => { raw.server.ingress = [{ name: "a", protocol: "tcp", ports: 443 }, { name: "b", protocol: "udp", ports: 443 }]; }));
     });
 
     it("refuses instance types that mix architectures, or are not instance types, or repeat", () => {
@@ -141,7 +133,7 @@ describe("config: landing-zone:server", () => {
         expectProblem(problemsOf((s) => { s.ingress = [{ name: "back", ports: "90-80" }]; }), "ingress[0].ports", /not a port range/);
         expectProblem(problemsOf((s) => { s.ingress = [{ name: "web", ports: 80 }, { name: "web", ports: 443 }]; }), "ingress[1].name", /used twice/);
         // UDP 22 is not SSH.
-        assert.ok(resolved((raw) => { raw.server.ingress = [{ name: "udp22", protocol: "udp", ports: 22 }]; }).server);
+        assert.ok(acceptedConfigOf((raw) => { raw.server.ingress = [{ name: "udp22", protocol: "udp", ports: 22 }]; }).server);
     });
 
     it("refuses an Elastic IP in private subnets, capacity rebalancing without Spot, bad DNS and an over-long tier name", () => {
