@@ -110,7 +110,7 @@ export function policyStatements(document: unknown): unknown[] | undefined {
         }
     }
     const statement = doc && typeof doc === "object" ? (doc as { Statement?: unknown }).Statement : undefined;
-    return Array.isArray(statement) ? statement : statement ? [statement] : [];
+    return Array.isArray(statement) ? (statement as unknown[]) : statement ? [statement] : [];
 }
 
 /** Shell-style glob ("t4g.*", "m7?.large") to a case-insensitive RegExp. */
