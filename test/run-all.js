@@ -21,7 +21,7 @@ const MOCHA = path.join(root, "node_modules", "mocha", "bin", "mocha.js");
 // The plans' object graphs survive the young generation; a larger one is
 // scavenged less often (measured: the suite 46 s → 38 s on one core; GC
 // pauses a third shorter again at 256 MB than at 128 MB).
-const NODE_FLAGS = ["--max-semi-space-size=256", "--min-semi-space-size=128"];
+const NODE_FLAGS = process.env.LZ_NODE_FLAGS ? process.env.LZ_NODE_FLAGS.split(" ") : ["--max-semi-space-size=256", "--min-semi-space-size=128"];
 
 /** Runs a command; `buffer` keeps its output for later, otherwise it streams through (and is kept too). */
 function run(command, args, { buffer, env = {} }) {
@@ -100,11 +100,12 @@ async function runShards(count) {
     const shards = split(filesUnder(SPEC_DIR, SPEC_SUFFIX), count, durations);
     fs.mkdirSync(cache, { recursive: true });
     const outs = shards.map((_, i) => path.join(cache, `test-durations.${process.pid}.${i}.json`));
+    const started = Date.now();
     const runs = shards.map((shard, i) =>
         run(process.execPath, [...NODE_FLAGS, MOCHA, "--require", "test/durations.js", ...shard.files], {
             buffer: i > 0,
             env: { LZ_TEST_DURATIONS_OUT: outs[i] },
-        }));
+        }).then((result) => ({ ...result, seconds: (Date.now() - started) / 1000 })));
     const results = [];
     for (const [i, pending] of runs.entries()) {
         const result = await pending;
@@ -117,7 +118,12 @@ async function runShards(count) {
         fs.rmSync(out, { force: true });
     }
     fs.writeFileSync(durationsFile, `${JSON.stringify(durations, Object.keys(durations).sort(), 1)}\n`);
-    return { code: results.find((r) => r.code !== 0)?.code ?? 0, output: results.map((r) => r.output).join("\n") };
+    return {
+        code: results.find((r) => r.code !== 0)?.code ?? 0,
+        output: results.map((r) => r.output).join("\n"),
+        // How evenly the split worked: the run takes as long as the slowest shard.
+        shards: results.map((r, i) => `${shards[i].files.length} files ${r.seconds.toFixed(1)} s`).join(", "),
+    };
 }
 
 (async () => {
@@ -137,7 +143,7 @@ async function runShards(count) {
     const tsc = await typecheck;
     if (tsc.code === 0) lockfile.save();
     if (tsc.output.trim()) process.stdout.write(`\ntsc --noEmit:\n${tsc.output}`);
-    process.stdout.write(`\ntype-check: ${tsc.code === 0 ? "ok" : "FAILED"}; mocha: ${mocha.code === 0 ? "ok" : "FAILED"} (${((Date.now() - started) / 1000).toFixed(1)} s)\n`);
+    process.stdout.write(`\ntype-check: ${tsc.code === 0 ? "ok" : "FAILED"}; mocha: ${mocha.code === 0 ? "ok" : "FAILED"} (${((Date.now() - started) / 1000).toFixed(1)} s${mocha.shards ? `; shards: ${mocha.shards}` : ""})\n`);
     // The plain closing line CI reads: mocha's counts (summed over the shards), plus the type-check as one more check.
     const count = (word) => [...mocha.output.matchAll(new RegExp(`^\\s*(\\d+) ${word}\\b`, "gm"))].reduce((sum, m) => sum + Number(m[1]), 0);
     const passed = count("passing") + (tsc.code === 0 ? 1 : 0);

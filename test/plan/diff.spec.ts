@@ -32,9 +32,13 @@ function documentOfStack(stack: "dev" | "prod"): Promise<PlanDocument> {
 }
 
 describe("plan diff against a base plan (--base)", () => {
-    it("a NAT gateway turned on in dev: the added resources, a positive cost delta priced from the catalogue, the new violation", async () => {
+    it("a NAT gateway turned on in dev: the added resources, a positive cost delta priced from the catalogue, the new violation failing the command", async () => {
         const base = await documentOfStack("dev");
-        const head = await documentOfFile("dev", editedStackFile("dev", (c) => (c["landing-zone:aws"].natGateway = true)));
+        // Through the plan command: the NAT gateway dev forbids fails it (exit 1), and its JSON is the head.
+        const file = editedStackFile("dev", (c) => (c["landing-zone:aws"].natGateway = true));
+        const { result: code, stdout, stderr } = await captureOutput(() => main(["--stack", "dev", "--config", file, "--json"]));
+        assert.equal(code, 1, stderr);
+        const head = JSON.parse(stdout) as PlanDocument;
         const diff = diffPlans(base, head);
 
         const added = diff.added.map((r) => r.type);
@@ -53,6 +57,8 @@ describe("plan diff against a base plan (--base)", () => {
         assert.ok(Math.abs(linesSum - diff.cost.delta) < 0.02, `lines ${linesSum} vs delta ${diff.cost.delta}`);
 
         assert.deepEqual(diff.policies.new.map((v) => [v.policy, v.level]), [["cost-no-nat-gateway", "mandatory"]]);
+        assert.match(diff.policies.new[0].resource ?? "", /::dev-nat$/);
+        assert.deepEqual(head.policies.violations.filter((v) => v.level === "mandatory").map((v) => v.policy), ["cost-no-nat-gateway"], "the only mandatory violation");
         assert.deepEqual(diff.policies.resolved, []);
         assert.equal(diff.unchanged, false);
         const text = renderDiffText(diff).join("\n");
