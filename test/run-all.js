@@ -71,15 +71,30 @@ function filesUnder(dir, suffix) {
 const SPEC_DIR = "test";
 const SPEC_SUFFIX = ".spec.ts";
 
-/** Splits files into `n` lists of about equal expected time (longest first, each to the lightest list). */
+/**
+ * Spec files that go to the same shard: they load the same heavy modules (the
+ * failover specs: the AWS SDK v3 clients, about half a second per process).
+ */
+const TOGETHER = [/^test\/failover\//];
+
+/** Splits files into `n` lists of about equal expected time (longest first, each to the lightest list); files of a TOGETHER group move as one. */
 function split(files, n, durations) {
     const known = files.map((f) => durations[f]).filter((d) => typeof d === "number").sort((a, b) => a - b);
     const guess = known.length ? known[Math.floor(known.length / 2)] : 1;
+    const units = new Map();
+    for (const file of files) {
+        const group = TOGETHER.find((pattern) => pattern.test(file));
+        const key = group ? String(group) : file;
+        const unit = units.get(key) ?? { files: [], load: 0 };
+        unit.files.push(file);
+        unit.load += durations[file] ?? guess;
+        units.set(key, unit);
+    }
     const shards = Array.from({ length: n }, () => ({ files: [], load: 0 }));
-    for (const file of [...files].sort((a, b) => (durations[b] ?? guess) - (durations[a] ?? guess))) {
+    for (const unit of [...units.values()].sort((a, b) => b.load - a.load)) {
         const lightest = shards.reduce((a, b) => (b.load < a.load ? b : a));
-        lightest.files.push(file);
-        lightest.load += durations[file] ?? guess;
+        lightest.files.push(...unit.files);
+        lightest.load += unit.load;
     }
     return shards.filter((s) => s.files.length > 0);
 }

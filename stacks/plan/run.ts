@@ -134,7 +134,7 @@ const STACK_TYPE = "pulumi:pulumi:Stack";
  * state; yet the SDK turns each into URN outputs, and azure-native lists one
  * per API version (60 on a VirtualNetwork): more than half the plan's time.
  */
-function withoutAliases(args: pulumi.ResourceTransformationArgs): pulumi.ResourceTransformationResult | undefined {
+export function withoutAliases(args: pulumi.ResourceTransformationArgs): pulumi.ResourceTransformationResult | undefined {
     if (!args.opts.aliases?.length) return undefined;
     const { aliases: _aliases, ...opts } = args.opts;
     return { props: args.props, opts };

@@ -4,7 +4,7 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import { LandingZoneMocks } from "../../stacks/plan/mocks";
-import { whenSettled } from "../../stacks/plan/run";
+import { whenSettled, withoutAliases } from "../../stacks/plan/run";
 
 export interface Recorded {
     type: string;
@@ -31,9 +31,15 @@ export async function recordResources<T>(build: () => T, region = "us-east-1"): 
     const stackTraceLimit = Error.stackTraceLimit;
     Error.stackTraceLimit = 0;
     try {
-        const built = build();
+        // In a root stack that drops aliases, as the offline plan runs the program (stacks/plan/run.ts).
+        let built: T | undefined;
+        await pulumi.runtime.runInPulumiStack(async () => {
+            pulumi.runtime.registerStackTransformation(withoutAliases);
+            built = build();
+            return undefined;
+        });
         await whenSettled(() => resources.length);
-        return { resources, built };
+        return { resources: resources.filter((r) => r.type !== "pulumi:pulumi:Stack"), built: built as T };
     } finally {
         Error.stackTraceLimit = stackTraceLimit;
     }
