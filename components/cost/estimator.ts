@@ -20,7 +20,7 @@
  */
 import { CATALOGUE, Catalogue, Cloud, PriceLine, findLine } from "./catalogue";
 import { boundCatalogue, describeSources } from "./provenance";
-import { DEFAULTS as FAILOVER_DEFAULTS, ENV as FAILOVER_ENV } from "../aws/failover/contract";
+import { DEFAULTS as FAILOVER_DEFAULTS, ENV as FAILOVER_ENV, liveDataVolumeTags } from "../aws/failover/contract";
 
 export interface ResourceLike {
     type: string;
@@ -94,7 +94,8 @@ interface Priced {
 
 interface Context {
     resource: ResourceLike;
-    all: readonly ResourceLike[];
+    /** The stack's resources of these types, in plan order (indexed once per estimate: rules that look across the stack stay linear). */
+    ofType(...types: string[]): readonly ResourceLike[];
     hours: number;
     snapshots: SnapshotAssumptions;
     /** A catalogue price for this resource's region, or Unpriced. */
@@ -115,6 +116,7 @@ export function estimateMonthlyCost(resources: ReadonlyArray<ResourceLike>, opti
     const snapshots = { ...SNAPSHOT_ASSUMPTIONS, ...options.snapshots };
     const items: CostItem[] = [];
     let skipped = 0;
+    const ofType = resourcesByType(resources);
     for (const resource of resources) {
         if (isSkipped(resource.type)) {
             skipped++;
@@ -128,7 +130,7 @@ export function estimateMonthlyCost(resources: ReadonlyArray<ResourceLike>, opti
         const used: PriceLine[] = [];
         const regionOf = (cloud: Cloud) => (cloud === "aws" ? awsRegion : azureLocation);
         const ctx: Context = {
-            resource, all: resources, hours, snapshots, awsRegion, azureLocation,
+            resource, ofType, hours, snapshots, awsRegion, azureLocation,
             has: (cloud, id) => findLine(catalogue, cloud, regionOf(cloud), id) !== undefined,
             takeNotes: () => {
                 const notes = derivedNotes.size ? ` [${[...derivedNotes].join("; ")}]` : "";
@@ -183,6 +185,20 @@ export function estimateMonthlyCost(resources: ReadonlyArray<ResourceLike>, opti
         items,
         unpriced: items.filter((i) => !i.priced).length,
         skipped,
+    };
+}
+
+/** `ofType` for a stack: each distinct query filters the stack once. */
+function resourcesByType(resources: ReadonlyArray<ResourceLike>): Context["ofType"] {
+    const found = new Map<string, readonly ResourceLike[]>();
+    return (...types) => {
+        const key = types.join("\0");
+        let list = found.get(key);
+        if (!list) {
+            list = resources.filter((r) => types.includes(r.type));
+            found.set(key, list);
+        }
+        return list;
     };
 }
 
@@ -265,7 +281,7 @@ function launchTemplateVolumes(lt: ResourceLike): Volume[] {
 }
 
 function findLaunchTemplate(ctx: Context, ref: Record<string, unknown>): ResourceLike {
-    const templates = ctx.all.filter((r) => r.type === "aws:ec2/launchTemplate:LaunchTemplate");
+    const templates = ctx.ofType("aws:ec2/launchTemplate:LaunchTemplate");
     const name = str(ref.name) ?? str(ref.launchTemplateName);
     const byName = name ? templates.filter((t) => str(t.inputs.name) === name || t.name === name) : [];
     if (byName.length === 1) return byName[0];
@@ -314,7 +330,7 @@ const instance: Rule = (ctx) => {
 };
 
 const launchTemplate: Rule = (ctx) => {
-    const users = ctx.all.filter((r) => r.type === "aws:autoscaling/group:Group");
+    const users = ctx.ofType("aws:autoscaling/group:Group");
     return { monthly: 0, basis: users.length ? "no charge: a template; its instances and volumes are priced on the Auto Scaling group line" : "no charge: a template, and no Auto Scaling group in the plan launches it" };
 };
 
@@ -329,13 +345,37 @@ const ebsVolumeRule: Rule = (ctx) => {
     return { monthly: v.sizeGiB * line.price, basis: `${v.sizeGiB} GB ${v.volumeType}${str(i.type) ? "" : " (the default type)"} × ${usd(line.price)}/GB-month` };
 };
 
+interface RuntimeDataVolume {
+    sizeGiB: number;
+    volumeType: string;
+    typeAssumed: boolean;
+    /** The tags a snapshot policy can select it by (the handler's live copy always carries them). */
+    tags: Record<string, string>;
+    /** How many of the handler's own snapshots it keeps (HANDLER_SNAPSHOT_RETENTION), if set. */
+    handlerSnapshotRetention?: number;
+}
+
+/** Read once per function: every snapshot policy of the stack looks at every handler. */
+const runtimeDataVolumes = new WeakMap<ResourceLike, RuntimeDataVolume | null>();
+
 /** The failover handler's environment names the data volume it creates at run time. */
-function runtimeDataVolume(fn: ResourceLike): { sizeGiB: number; volumeType: string; typeAssumed: boolean } | undefined {
-    const vars = record(record(fn.inputs.environment).variables);
-    const size = num(vars[FAILOVER_ENV.volumeSizeGiB]);
-    if (size === undefined) return undefined;
-    const type = str(vars[FAILOVER_ENV.volumeType]);
-    return { sizeGiB: size, volumeType: type ?? "gp3", typeAssumed: type === undefined };
+function runtimeDataVolume(fn: ResourceLike): RuntimeDataVolume | undefined {
+    let known = runtimeDataVolumes.get(fn);
+    if (known === undefined) {
+        const vars = record(record(fn.inputs.environment).variables);
+        const size = num(vars[FAILOVER_ENV.volumeSizeGiB]);
+        const type = str(vars[FAILOVER_ENV.volumeType]);
+        const tier = str(vars[FAILOVER_ENV.tierName]);
+        known = size === undefined ? null : {
+            sizeGiB: size,
+            volumeType: type ?? "gp3",
+            typeAssumed: type === undefined,
+            tags: liveDataVolumeTags(tier),
+            handlerSnapshotRetention: num(vars[FAILOVER_ENV.handlerSnapshotRetention]),
+        };
+        runtimeDataVolumes.set(fn, known);
+    }
+    return known ?? undefined;
 }
 
 const lambdaFunction: Rule = (ctx) => {
@@ -388,6 +428,17 @@ function retainedCount(retainRule: Record<string, unknown>, intervalHours: numbe
     throw new Unpriced("snapshot retention has neither a count nor an age");
 }
 
+/** A resource's tags as a plain object, read once (policy resources are proxies, slow to read over and over). */
+const plainTags = new WeakMap<ResourceLike, Record<string, unknown>>();
+function tagsOf(r: ResourceLike): Record<string, unknown> {
+    let tags = plainTags.get(r);
+    if (!tags) {
+        tags = { ...record(r.inputs.tags) };
+        plainTags.set(r, tags);
+    }
+    return tags;
+}
+
 function tagsMatch(tags: unknown, wanted: Record<string, unknown>): boolean {
     const have = record(tags);
     const keys = Object.keys(wanted);
@@ -400,23 +451,24 @@ const dlmPolicy: Rule = (ctx) => {
     const details = record(i.policyDetails);
     const policyType = str(details.policyType) ?? "EBS_SNAPSHOT_MANAGEMENT";
     if (policyType !== "EBS_SNAPSHOT_MANAGEMENT") throw new Unpriced(`${policyType} policies are not priced`);
-    const targetTags = record(details.targetTags);
-    // The policy's volumes: the runtime data volume(s) of the failover handler (created with the policy's
-    // target tags by design), plus declared EBS volumes carrying the target tags.
+    const targetTags = { ...record(details.targetTags) };
+    // The policy's volumes: the runtime data volume(s) of the failover handlers whose live copy carries
+    // the target tags (liveDataVolumeTags: a policy for another tier does not count them), plus declared
+    // EBS volumes carrying the target tags.
     const sizes: Array<{ what: string; gib: number }> = [];
     // The failover handler's own snapshots (failover, termination), kept by count beside the schedule's.
     let handlerSnapshots = 0;
     const handlers: string[] = [];
-    for (const r of ctx.all) {
+    for (const r of ctx.ofType("aws:lambda/function:Function", "aws:ebs/volume:Volume")) {
         if (r.type === "aws:lambda/function:Function") {
             const data = runtimeDataVolume(r);
-            if (data) sizes.push({ what: `${r.name} data volume`, gib: data.sizeGiB });
-            if (data) {
-                const kept = num(record(record(r.inputs.environment).variables)[FAILOVER_ENV.handlerSnapshotRetention]);
+            if (data && tagsMatch(data.tags, targetTags)) {
+                sizes.push({ what: `${r.name} data volume`, gib: data.sizeGiB });
+                const kept = data.handlerSnapshotRetention;
                 handlerSnapshots += kept ?? FAILOVER_DEFAULTS.handlerSnapshotRetention;
                 handlers.push(`${FAILOVER_ENV.handlerSnapshotRetention} of ${r.name}${kept === undefined ? ", default" : ""}`);
             }
-        } else if (r.type === "aws:ebs/volume:Volume" && tagsMatch(r.inputs.tags, targetTags)) {
+        } else if (r.type === "aws:ebs/volume:Volume" && tagsMatch(tagsOf(r), targetTags)) {
             const gib = num(r.inputs.size);
             if (gib === undefined) throw new Unpriced(`target volume ${r.name} has no size`);
             sizes.push({ what: r.name, gib });
@@ -519,7 +571,7 @@ function azureHourly(ctx: Context, id: string, quantity: number, what: string): 
 }
 
 function wanTypeFor(ctx: Context): { type: string; how: string } | undefined {
-    const wans = ctx.all.filter((r) => r.type === "azure-native:network:VirtualWan");
+    const wans = ctx.ofType("azure-native:network:VirtualWan");
     const ref = str(record(ctx.resource.inputs.virtualWan).id) ?? "";
     const named = wans.filter((w) => {
         const n = str(w.inputs.virtualWANName) ?? w.name;
@@ -637,10 +689,10 @@ const archiveLifecycle: Rule = (ctx) => {
     const rules = list(ctx.resource.inputs.rules).map(record);
     const expire = Math.max(0, ...rules.map((r) => num(record(r.expiration).days) ?? 0));
     if (expire === 0) throw new Unpriced("no expiration: stored volume grows without bound");
-    const flowGb = ctx.all
-        .filter((r) => r.type === "aws:ec2/flowLog:FlowLog" && str(r.inputs.logDestinationType) === "s3")
+    const flowGb = ctx.ofType("aws:ec2/flowLog:FlowLog")
+        .filter((r) => str(r.inputs.logDestinationType) === "s3")
         .reduce((sum, r) => sum + (BASELINE_ASSUMPTIONS.awsFlowLogGbPerMonth[str(r.inputs.trafficType) ?? "ALL"] ?? 0), 0);
-    const trailGb = ctx.all.some((r) => r.type === "aws:cloudtrail/trail:Trail") ? BASELINE_ASSUMPTIONS.trailGbPerMonth : 0;
+    const trailGb = ctx.ofType("aws:cloudtrail/trail:Trail").length > 0 ? BASELINE_ASSUMPTIONS.trailGbPerMonth : 0;
     const written = trailGb + flowGb;
     const stored = written * (expire / DAYS_PER_MONTH);
     const standard = ctx.price("aws", "s3.standard").price;
@@ -671,7 +723,7 @@ const catalogueZero = (cloud: Cloud, id: string, what: string): Rule => (ctx) =>
 
 const azureFlowLog: Rule = (ctx) => {
     const gb = BASELINE_ASSUMPTIONS.azureFlowLogGbPerMonth;
-    const vnets = ctx.all.filter((r) => r.type === "azure-native:network:FlowLog").length;
+    const vnets = ctx.ofType("azure-native:network:FlowLog").length;
     const p = ctx.price("azure", "network-watcher.vnet-flow-logs").price;
     const total = gb * vnets;
     const billable = Math.max(0, total - 5);

@@ -144,6 +144,20 @@ describe("cost estimator", () => {
             assert.match(item(one, "snapshots").basis, /\+ 1 handler snapshots kept \(HANDLER_SNAPSHOT_RETENTION of failover\) × 0\.6 GB/);
         });
 
+        it("counts a handler's data volume only under a policy that targets its live copy's tags (one policy per tier)", () => {
+            const tierA = r("aws:lambda/function:Function", "a-failover", { environment: { variables: { TIER_NAME: "a", DATA_VOLUME_SIZE_GIB: "20" } } });
+            const tierB = r("aws:lambda/function:Function", "b-failover", { environment: { variables: { TIER_NAME: "b", DATA_VOLUME_SIZE_GIB: "500" } } });
+            const policyOf = (tier: string) => r("aws:dlm/lifecyclePolicy:LifecyclePolicy", `${tier}-snapshots`, {
+                state: "ENABLED",
+                policyDetails: { resourceTypes: ["VOLUME"], targetTags: { "landing-zone:backup": tier }, schedules: [{ name: "daily", createRule: { interval: 24 }, retainRule: { count: 7 } }] },
+            });
+            const e = estimateMonthlyCost([tierA, tierB, policyOf("a"), policyOf("b")], US);
+            assert.match(item(e, "a-snapshots").basis, /^7 snapshots every 24 h of 20 GB \(a-failover data volume\)/);
+            assert.match(item(e, "b-snapshots").basis, /^7 snapshots every 24 h of 500 GB \(b-failover data volume\)/);
+            assert.match(item(e, "a-snapshots").basis, /HANDLER_SNAPSHOT_RETENTION of a-failover, default\)/);
+            assert.doesNotMatch(item(e, "a-snapshots").basis, /b-failover/);
+        });
+
         it("scales the change to the interval, counts age-based retention, and adds declared target volumes", () => {
             const volume = r("aws:ebs/volume:Volume", "extra", { size: 20, type: "gp3", tags: { "landing-zone:role": "data" } });
             const untagged = r("aws:ebs/volume:Volume", "other", { size: 500, type: "gp3" });

@@ -14,10 +14,10 @@ import {
 } from "@aws-sdk/client-ec2";
 import { ChangeResourceRecordSetsCommand } from "@aws-sdk/client-route-53";
 import { PublishCommand } from "@aws-sdk/client-sns";
-import { ENV, NEVER_ATTACHED, TAG } from "../../components/aws/failover/contract";
+import { ENV, NEVER_ATTACHED, TAG, liveDataVolumeTags } from "../../components/aws/failover/contract";
 import { RESERVE_MS } from "../../components/aws/failover/handler";
 import { FVolume, HOUR, awsError } from "./fake-aws";
-import { GROUP, HOOK_LAUNCH, World, activeVolumeTags, commandLog, countBy, dataTags, liveVolume, world } from "./harness";
+import { GROUP, HOOK_LAUNCH, TIER, World, activeVolumeTags, commandLog, countBy, dataTags, liveVolume, world } from "./harness";
 
 const A = "eu-west-1a";
 const B = "eu-west-1b";
@@ -219,6 +219,9 @@ describe("failover handler: launch", () => {
         assert.equal(marker.PropagateAtLaunch, false);
         const log = commandLog(w.mocks);
         assert.ok(log.indexOf("AttachVolume") < log.indexOf("CreateOrUpdateTags"), "marked only once the volume is attached");
+        // The tags the cost estimator matches a snapshot policy's targets against are on the live copy.
+        const live = [...w.fake.volumes.values()].find((v) => v.attachment?.instanceId === i.id)!;
+        for (const [key, value] of Object.entries(liveDataVolumeTags(TIER))) assert.equal(live.tags[key], value, key);
     });
 
     describe("refuses to start empty once the tier has had data", () => {

@@ -161,6 +161,16 @@ export function dlmTargetTags(tierName: string): Record<string, string> {
 }
 
 /**
+ * Tags every live data copy carries once the handler commits it (launch.ts),
+ * whatever its history: what a snapshot policy can select it by. Without the
+ * tier name, only the tier-independent ones.
+ */
+export function liveDataVolumeTags(tierName: string | undefined): Record<string, string> {
+    const tierTags = tierName === undefined ? {} : { Name: `${tierName}-data`, [TAG.tier]: tierName, ...dlmTargetTags(tierName) };
+    return { ...tierTags, [TAG.role]: ROLE_DATA, [TAG.state]: VOLUME_STATE.active };
+}
+
+/**
  * Tags the DLM policy must add to its snapshots (TagsToAdd, CopyTags false):
  * the handler finds restore candidates by TIER and ROLE.
  */
