@@ -1,8 +1,10 @@
 // A mocha root-hook plugin for `npm test`'s shards: how long each spec file
-// took (its tests and the hooks between them), written on exit to the file
+// took (loading it, with whatever it loads first in this process, then its
+// tests and the hooks between them), written on exit to the file
 // LZ_TEST_DURATIONS_OUT names, so the next run splits the files evenly.
 "use strict";
 const fs = require("fs");
+const Module = require("module");
 const path = require("path");
 
 const root = path.join(__dirname, "..");
@@ -20,7 +22,7 @@ exports.mochaHooks = out
             const now = Date.now();
             const file = this.currentTest && this.currentTest.file;
             if (file) {
-                const key = path.relative(root, file).split(path.sep).join("/");
+                const key = keyOf(file);
                 perFile[key] = (perFile[key] || 0) + (now - last);
             }
             last = now;
@@ -28,7 +30,21 @@ exports.mochaHooks = out
     }
     : {};
 
+const keyOf = (file) => path.relative(root, file).split(path.sep).join("/");
+
 if (out) {
+    // Mocha loads every spec file before running any: time each load.
+    const load = Module._load;
+    Module._load = function (request, parent, isMain) {
+        if (!request.endsWith(".spec.ts")) return load.call(this, request, parent, isMain);
+        const started = Date.now();
+        try {
+            return load.call(this, request, parent, isMain);
+        } finally {
+            const key = keyOf(path.resolve(request));
+            perFile[key] = (perFile[key] || 0) + (Date.now() - started);
+        }
+    };
     process.on("exit", () => {
         try {
             fs.writeFileSync(out, JSON.stringify(perFile));
