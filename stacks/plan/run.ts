@@ -72,7 +72,7 @@ export async function runPlan(stack: string, stackConfig: StackConfig, project =
     const register = monitor.registerResource.bind(monitor);
     const redact = redactor(stackConfig.secretValues);
     // The program runs in a root stack resource, as under `pulumi up`; the plan lists what it declares.
-    const stackUrn = urnOf(project, stack, null, STACK_TYPE, `${project}-${stack}`);
+    const stackUrn = stackUrnOf(project, stack);
     monitor.registerResource = (req, callback) => {
         const type = req.getType();
         if (type === STACK_TYPE) return register(req, callback);
@@ -109,13 +109,7 @@ export async function runPlan(stack: string, stackConfig: StackConfig, project =
     try {
         // Imported here, after the mocks are in place, so provider modules bind to them.
         const { landingZoneProgram } = await import("../program");
-        let outputs: Promise<Record<string, unknown>> | undefined;
-        await pulumi.runtime.runInPulumiStack(async () => {
-            pulumi.runtime.registerStackTransformation(withoutAliases);
-            outputs = landingZoneProgram();
-            await outputs;
-            return undefined;
-        });
+        const outputs = await runInPlanStack(landingZoneProgram);
         resolvedOutputs = redact(await resolveDeep(outputs)) as Record<string, unknown>;
         await whenSettled(() => resources.length);
     } finally {
@@ -134,6 +128,30 @@ const STACK_TYPE = "pulumi:pulumi:Stack";
  * state; yet the SDK turns each into URN outputs, and azure-native lists one
  * per API version (60 on a VirtualNetwork): more than half the plan's time.
  */
+/**
+ * Runs resource-declaring code as the plan runs the program: in a root stack
+ * resource (as under `pulumi up`) whose resources are declared without
+ * aliases. Returns what `declare` returned, awaited.
+ */
+export async function runInPlanStack<T>(declare: () => T | Promise<T>): Promise<Awaited<T>> {
+    let result: Awaited<T> | undefined;
+    await pulumi.runtime.runInPulumiStack(async () => {
+        pulumi.runtime.registerStackTransformation(withoutAliases);
+        result = await declare();
+        return undefined;
+    });
+    return result as Awaited<T>;
+}
+
+/**
+ * The URN the mock monitor gives the root stack: a resource registered with
+ * it as parent is top-level (the engine leaves the stack's type out of its
+ * URN; registered without the parent, the mock monitor does too).
+ */
+export function stackUrnOf(project: string, stack: string): string {
+    return urnOf(project, stack, null, STACK_TYPE, `${project}-${stack}`);
+}
+
 export function withoutAliases(args: pulumi.ResourceTransformationArgs): pulumi.ResourceTransformationResult | undefined {
     if (!args.opts.aliases?.length) return undefined;
     const { aliases: _aliases, ...opts } = args.opts;

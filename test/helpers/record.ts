@@ -4,7 +4,7 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import { LandingZoneMocks } from "../../stacks/plan/mocks";
-import { whenSettled, withoutAliases } from "../../stacks/plan/run";
+import { runInPlanStack, whenSettled } from "../../stacks/plan/run";
 
 export interface Recorded {
     type: string;
@@ -31,12 +31,10 @@ export async function recordResources<T>(build: () => T, region = "us-east-1"): 
     const stackTraceLimit = Error.stackTraceLimit;
     Error.stackTraceLimit = 0;
     try {
-        // In a root stack that drops aliases, as the offline plan runs the program (stacks/plan/run.ts).
+        // As the offline plan runs the program: in a root stack, without aliases.
         let built: T | undefined;
-        await pulumi.runtime.runInPulumiStack(async () => {
-            pulumi.runtime.registerStackTransformation(withoutAliases);
+        await runInPlanStack(() => {
             built = build();
-            return undefined;
         });
         await whenSettled(() => resources.length);
         return { resources: resources.filter((r) => r.type !== "pulumi:pulumi:Stack"), built: built as T };

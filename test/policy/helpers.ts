@@ -8,13 +8,14 @@ import * as pulumi from "@pulumi/pulumi";
 import { Policies, PolicyPackConfig } from "@pulumi/policy";
 import { OfflinePolicyOptions, OfflinePolicyResult, OfflineResource, runPoliciesOffline } from "../../policy/offline";
 import { LandingZoneMocks } from "../../stacks/plan/mocks";
-import { whenSettled } from "../../stacks/plan/run";
+import { runInPlanStack, stackUrnOf, whenSettled } from "../../stacks/plan/run";
 import { display } from "../../components/display";
 
 interface RegisterRequest {
     getType(): string;
     getName(): string;
     getParent(): string;
+    setParent(urn: string): void;
     getDependenciesList(): string[];
     getPropertydependenciesMap(): { forEach(f: (v: { getUrnsList(): string[] }, k: string) => void): void };
     getObject(): { toJavaScript(): Record<string, unknown> } | undefined;
@@ -45,7 +46,10 @@ export async function declare(build: () => void, options: { withDependencies?: b
     await pulumi.runtime.setMocks(new LandingZoneMocks("us-east-1"), "landing-zone", "test", false);
     const monitor = pulumi.runtime.getMonitor() as unknown as { registerResource(req: RegisterRequest, cb: (e: unknown, r: unknown) => void): void };
     const register = monitor.registerResource.bind(monitor);
+    const stackUrn = stackUrnOf("landing-zone", "test");
     monitor.registerResource = (req, cb) => {
+        if (req.getType() === "pulumi:pulumi:Stack") return register(req, cb);
+        if (req.getParent() === stackUrn) req.setParent("");
         const propertyDependencies: Record<string, string[]> = {};
         req.getPropertydependenciesMap().forEach((v, k) => {
             if (v.getUrnsList().length > 0) propertyDependencies[k] = v.getUrnsList();
@@ -60,7 +64,8 @@ export async function declare(build: () => void, options: { withDependencies?: b
         });
         return register(req, cb);
     };
-    build();
+    // As the offline plan runs the program: in a root stack, without aliases.
+    await runInPlanStack(build);
     // Registrations arrive asynchronously; wait until the count stops changing.
     await whenSettled(() => resources.length);
     return resources;

@@ -8,8 +8,11 @@ import { planCrossCloudTunnels } from "../../components/addressing/tunnels";
 import { CrossCloudVpn } from "../../components/aws/cross-cloud-vpn";
 import { isNotFound, WanBranchSite, WanHub } from "../../components/azure/wan-hub";
 import { LandingZoneMocks } from "../../stacks/plan/mocks";
-import { whenSettled } from "../../stacks/plan/run";
+import { whenSettled, withoutAliases } from "../../stacks/plan/run";
 import { valueOf as output } from "../helpers/record";
+
+/** As the offline plan declares resources: without the providers' aliases (stacks/plan/run.ts). */
+const PLANNED = { transformations: [withoutAliases] };
 
 interface Registration { type: string; name: string; dependencies: string[] }
 
@@ -47,7 +50,7 @@ const baseArgs = {
 describe("WanHub component", () => {
     it("keeps pre-shared keys secret on its outputs, even when handed plain strings", async () => {
         await recordingMocks();
-        const hub = new WanHub("t", { ...baseArgs, preSharedKeys: { a: "a".repeat(24), b: "b".repeat(24), c: "c".repeat(24) } });
+        const hub = new WanHub("t", { ...baseArgs, preSharedKeys: { a: "a".repeat(24), b: "b".repeat(24), c: "c".repeat(24) } }, PLANNED);
         for (const s of SITES) {
             assert.strictEqual(await pulumi.isSecret(hub.preSharedKeys[s.name]), true);
             assert.strictEqual(await pulumi.isSecret(hub.routerSheets[s.name].preSharedKey), true);
@@ -90,7 +93,7 @@ describe("WanHub component", () => {
             ...baseArgs,
             preSharedKeys: { a: "a".repeat(24), b: "b".repeat(24), c: "c".repeat(24) },
             spoke: { name: "spoke", vnetId: "/subscriptions/x/resourceGroups/rg/providers/Microsoft.Network/virtualNetworks/spoke", ipv4Cidr: "10.51.0.0/16" },
-        });
+        }, PLANNED);
         await output(hub.connectionIds.c);
         await settled(registrations);
         const depsOf = (name: string) => registrations.find((r) => r.name === name)!.dependencies.map((u) => u.split("::").pop());
@@ -148,7 +151,7 @@ describe("custom BGP addresses on a new VPN gateway", () => {
         }, "landing-zone", "test", false);
         const lookups: string[] = [];
         const gatewayExists = async (rg: string, name: string) => (lookups.push(`${rg}/${name}`), found);
-        const hub = new WanHub("t", { gatewayExists, ...baseArgs, preSharedKeys: { a: "a".repeat(24), b: "b".repeat(24), c: "c".repeat(24) }, customBgpAddresses: { Instance0: ["169.254.21.2"], Instance1: ["169.254.21.6"] } });
+        const hub = new WanHub("t", { gatewayExists, ...baseArgs, preSharedKeys: { a: "a".repeat(24), b: "b".repeat(24), c: "c".repeat(24) }, customBgpAddresses: { Instance0: ["169.254.21.2"], Instance1: ["169.254.21.6"] } }, PLANNED);
         await output(hub.vpnGatewayId);
         for (let i = 0; i < 20 && gateways.length === 0; i++) await new Promise((r) => setTimeout(r, 5));
         assert.deepStrictEqual(lookups, ["rg/t-vpngw"]);
