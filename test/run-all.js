@@ -99,6 +99,11 @@ function split(files, n, durations) {
     return shards.filter((s) => s.files.length > 0);
 }
 
+/** Whether a spec plans the real stacks (through the shared helpers, the plan runner or the command). */
+function plansStacks(file) {
+    return /from "(\.\.\/)+(helpers\/stacks|stacks\/plan\/run|stacks\/plan-cli)"/.test(fs.readFileSync(path.join(root, file), "utf8"));
+}
+
 function readJson(file) {
     try {
         return JSON.parse(fs.readFileSync(file, "utf8"));
@@ -119,7 +124,7 @@ async function runShards(count) {
     const runs = shards.map((shard, i) =>
         run(process.execPath, [...NODE_FLAGS, MOCHA, "--require", "test/durations.js", ...shard.files], {
             buffer: i > 0,
-            env: { LZ_TEST_DURATIONS_OUT: outs[i] },
+            env: { LZ_TEST_DURATIONS_OUT: outs[i], ...(shard.files.some(plansStacks) ? { LZ_TEST_WARM_PLANS: "1" } : {}) },
         }).then((result) => ({ ...result, seconds: (Date.now() - started) / 1000 })));
     const results = [];
     for (const [i, pending] of runs.entries()) {
