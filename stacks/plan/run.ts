@@ -123,12 +123,6 @@ export async function runPlan(stack: string, stackConfig: StackConfig, project =
 const STACK_TYPE = "pulumi:pulumi:Stack";
 
 /**
- * Drops a resource's aliases. They only let the engine match a resource to
- * state recorded under an earlier name or type, and an offline plan has no
- * state; yet the SDK turns each into URN outputs, and azure-native lists one
- * per API version (60 on a VirtualNetwork): more than half the plan's time.
- */
-/**
  * Runs resource-declaring code as the plan runs the program: in a root stack
  * resource (as under `pulumi up`) whose resources are declared without
  * aliases. Returns what `declare` returned, awaited.
@@ -152,6 +146,12 @@ export function stackUrnOf(project: string, stack: string): string {
     return urnOf(project, stack, null, STACK_TYPE, `${project}-${stack}`);
 }
 
+/**
+ * Drops a resource's aliases. They only let the engine match a resource to
+ * state recorded under an earlier name or type, and an offline plan has no
+ * state; yet the SDK turns each into URN outputs, and azure-native lists one
+ * per API version (60 on a VirtualNetwork): more than half the plan's time.
+ */
 export function withoutAliases(args: pulumi.ResourceTransformationArgs): pulumi.ResourceTransformationResult | undefined {
     if (!args.opts.aliases?.length) return undefined;
     const { aliases: _aliases, ...opts } = args.opts;
