@@ -57,7 +57,7 @@ export async function onTerminate(ctx: Ctx, d: LifecycleDetail): Promise<Handler
                     [TAG.sourceVolumeId]: volume.id,
                 })
             ).find((s) => s.state === "pending" || s.state === "completed");
-            const quiesced = existing !== undefined || (await waitQuiesced(ctx, d.EC2InstanceId));
+            const quiesced = existing === undefined && (await waitQuiesced(ctx, d.EC2InstanceId));
             const snapshot =
                 existing ??
                 (await createDataSnapshot(
@@ -101,17 +101,22 @@ export async function onTerminate(ctx: Ctx, d: LifecycleDetail): Promise<Handler
     return result;
 }
 
-/** Waits (bounded) for the instance to say its app is stopped and the volume unmounted. */
+/**
+ * Waits (bounded) for the instance to say its app is stopped and the volume
+ * unmounted (its tag), or until it can write no more (gone, or no longer
+ * running). True only for the first: a copy taken from an instance that
+ * stopped without quiescing is crash-consistent, and says so.
+ */
 async function waitQuiesced(ctx: Ctx, instanceId: string): Promise<boolean> {
     const wait = ctx.settings.quiesceWaitSeconds * 1000;
     if (wait <= 0) return false;
     try {
-        await waitFor(ctx, `instance ${instanceId} quiesced`, wait, POLL_MS.instance, async () => {
+        return await waitFor(ctx, `instance ${instanceId} quiesced`, wait, POLL_MS.instance, async () => {
             const i = await describeInstance(ctx, instanceId);
-            if (i === undefined || i.tags[TAG.quiesced] !== undefined || i.state !== "running") return { done: true, value: true };
+            if (i !== undefined && i.tags[TAG.quiesced] !== undefined) return { done: true, value: true };
+            if (i === undefined || i.state !== "running") return { done: true, value: false };
             return { done: false, why: i.state };
         });
-        return true;
     } catch (err) {
         if (!(err instanceof WaitTimeout)) throw err;
         ctx.log("warn", "instance did not report quiesced; snapshotting crash-consistent", { instanceId });
