@@ -28,7 +28,7 @@ import {
     Snapshot,
     Volume,
 } from "@aws-sdk/client-ec2";
-import { ROLE_DATA, TAG, VOLUME_STATE } from "../components/aws/failover/contract";
+import { ROLE_DATA, TAG } from "../components/aws/failover/contract";
 // The handler's own inventory rules, so "what will be restored" is the handler's choice, not a guess.
 import { chooseLive, restoreCandidate, sequenceOf, tierFilters, toDataSnapshot, toDataVolume } from "../components/aws/failover/inventory";
 import { awsRegion, awsRegionCodes } from "../components/catalogue/aws-regions";
@@ -179,7 +179,7 @@ async function status(ec2: EC2Client, tier: string, region: string, io: Operator
     );
     // The handler's own choice (by lineage), so status never claims a refusal the handler would not make.
     const choice = chooseLive(volumes.map(toDataVolume));
-    if (choice.kind === "none") io.out("No volume is tagged as the live copy (state active).");
+    if (choice.kind === "none") io.out("No volume is the live copy (none is tagged active, attached, or was ever attached).");
     else if (choice.kind === "conflict") io.out(`${choice.volumes.length} volumes are tagged as the live copy: the handler refuses to choose; see its alerts.`);
     else io.out(`The live copy, as the handler chooses it: ${choice.volume.id}.`);
     io.out("");
@@ -218,10 +218,22 @@ async function acceptDataLoss(
             1,
         );
     }
-    const state = tagOf(volume, TAG.state);
-    if (state !== VOLUME_STATE.active) {
+    // The live copy is the handler's own choice (a copy that lost its state tag can still be it).
+    const [tierVolumes, tierSnapshots] = await Promise.all([
+        describeVolumes(ec2, tierFilters(a.tier)),
+        describeSnapshots(ec2, tierFilters(a.tier)),
+    ]);
+    const volumes = tierVolumes.map(toDataVolume);
+    const snapshots = tierSnapshots.map(toDataSnapshot);
+    const choice = chooseLive(volumes);
+    if (choice.kind !== "live" || choice.volume.id !== a.volumeId) {
+        const handler = choice.kind === "live"
+            ? `the handler's live copy is ${choice.volume.id}`
+            : choice.kind === "conflict"
+                ? `the handler finds ${choice.volumes.length} copies claiming to be live (${choice.volumes.map((v) => v.id).join(", ")}) and chooses none`
+                : "the handler finds no live copy";
         throw new OperatorError(
-            `volume ${a.volumeId} is not the live copy of tier ${a.tier} (its ${TAG.state} is ${state ?? "missing"}, not ${VOLUME_STATE.active}); accept the loss on the live copy (see status)`,
+            `volume ${a.volumeId} is not the live copy of tier ${a.tier} (${handler}; this one's ${TAG.state} is ${tagOf(volume, TAG.state) ?? "missing"}); accept the loss on the live copy (see status)`,
             1,
         );
     }
@@ -232,12 +244,6 @@ async function acceptDataLoss(
     }
 
     // What the handler will restore: its own choice (the newest completed snapshot in this copy's lineage).
-    const [tierVolumes, tierSnapshots] = await Promise.all([
-        describeVolumes(ec2, tierFilters(a.tier)),
-        describeSnapshots(ec2, tierFilters(a.tier)),
-    ]);
-    const volumes = tierVolumes.map(toDataVolume);
-    const snapshots = tierSnapshots.map(toDataSnapshot);
     const restorePoint = restoreCandidate(snapshots, volumes, toDataVolume(volume));
     if (restorePoint === undefined) {
         throw new OperatorError(

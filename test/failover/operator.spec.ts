@@ -209,8 +209,8 @@ describe("operator command: npm run failover", () => {
         const cases: Array<[string, RegExp]> = [
             ["vol-0e0e", /^failover: volume vol-0e0e not found in ap-southeast-2$/],
             ["vol-0c0c", /^failover: volume vol-0c0c is not a data volume of tier prod-app \(its landing-zone:tier is "dev-app"/],
-            ["vol-0b0b", /^failover: volume vol-0b0b is not the live copy of tier prod-app \(its landing-zone:state is superseded, not active\)/],
-            ["vol-0f0f", /^failover: volume vol-0f0f is not the live copy of tier prod-app \(its landing-zone:state is missing/],
+            ["vol-0b0b", /^failover: volume vol-0b0b is not the live copy of tier prod-app \(the handler's live copy is vol-0a11ce; this one's landing-zone:state is superseded\)/],
+            ["vol-0f0f", /^failover: volume vol-0f0f is not the live copy of tier prod-app \(the handler's live copy is vol-0a11ce; this one's landing-zone:state is missing\)/],
         ];
         for (const [volume, message] of cases) {
             const r = await run(["accept-data-loss", "--tier", TIER, "--volume", volume, "--yes"]);
@@ -218,6 +218,21 @@ describe("operator command: npm run failover", () => {
             assert.equal(r.err.length, 1, volume);
             assert.match(r.err[0], message);
         }
+        assert.equal(ec2.commandCalls(CreateTagsCommand).length, 0);
+    });
+
+    it("accepts the loss on the copy the handler treats as live even when it lost its state tag", async () => {
+        const { [TAG.state]: _state, ...rest } = Object.fromEntries(live.Tags!.map((t) => [t.Key!, t.Value!]));
+        const untagged = { ...live, Tags: tags(rest) };
+        world([untagged, superseded], snapshots);
+        const r = await run(["accept-data-loss", "--tier", TIER, "--volume", "vol-0a11ce", "--yes"]);
+        assert.equal(r.code, 0, r.err.join("\n"));
+        assert.deepEqual(ec2.commandCalls(CreateTagsCommand).map((c) => c.args[0].input.Resources), [["vol-0a11ce"]]);
+        // Two copies claiming to be live: the handler chooses neither, and neither does the command.
+        world([live, { ...live, VolumeId: "vol-0d0d" }], snapshots);
+        const conflict = await run(["accept-data-loss", "--tier", TIER, "--volume", "vol-0a11ce", "--yes"]);
+        assert.equal(conflict.code, 1);
+        assert.match(conflict.err[0], /the handler finds 2 copies claiming to be live \(vol-0a11ce, vol-0d0d\) and chooses none/);
         assert.equal(ec2.commandCalls(CreateTagsCommand).length, 0);
     });
 
