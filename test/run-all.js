@@ -21,7 +21,7 @@ const MOCHA = path.join(root, "node_modules", "mocha", "bin", "mocha.js");
 // The plans' object graphs survive the young generation; a larger one is
 // scavenged less often (measured: the suite 46 s → 38 s on one core; GC
 // pauses a third shorter again at 256 MB than at 128 MB).
-const NODE_FLAGS = process.env.LZ_NODE_FLAGS ? process.env.LZ_NODE_FLAGS.split(" ") : ["--max-semi-space-size=256", "--min-semi-space-size=128"];
+const NODE_FLAGS = ["--max-semi-space-size=256", "--min-semi-space-size=128"];
 
 /** Runs a command; `buffer` keeps its output for later, otherwise it streams through (and is kept too). */
 function run(command, args, { buffer, env = {} }) {
