@@ -667,23 +667,24 @@ describe("failover handler: termination", () => {
         assert.ok(w.logs.some((l) => l.msg.startsWith("termination snapshot still pending")));
     });
 
-    it("labels the snapshot quiesced only when the instance said so; one that stopped first is crash-consistent", async () => {
-        const descriptionWhen = async (prepare: (w: World, instanceId: string) => void): Promise<string> => {
-            w = world({ fake: { quiesceMs: 12_000 } });
-            const i = w.fake.addInstance(A);
-            const v = liveVolume(w, A, i.id);
-            w.fake.attachNow(v.id, i.id);
-            prepare(w, i.id);
-            await w.terminate(i.id);
-            const description = w.mocks.ec2.commandCalls(CreateSnapshotCommand)[0].args[0].input.Description ?? "";
-            assert.deepEqual(w.fake.violations, []);
-            w.close();
-            return description;
-        };
-        assert.match(await descriptionWhen((w, id) => w.fake.beginTermination(id)), /^termination of i-\S+ \(quiesced\)$/);
+    /** The termination snapshot's description, after `prepare` sets up the dying instance. */
+    async function terminationDescription(prepare: (instanceId: string) => void): Promise<string> {
+        w = world({ fake: { quiesceMs: 12_000 } });
+        const i = w.fake.addInstance(A);
+        const v = liveVolume(w, A, i.id);
+        w.fake.attachNow(v.id, i.id);
+        prepare(i.id);
+        await w.terminate(i.id);
+        return w.mocks.ec2.commandCalls(CreateSnapshotCommand)[0].args[0].input.Description ?? "";
+    }
+
+    it("labels the snapshot quiesced when the instance set its quiesced tag", async () => {
+        assert.match(await terminationDescription((id) => w.fake.beginTermination(id)), /^termination of i-\S+ \(quiesced\)$/);
+    });
+
+    it("labels the snapshot crash-consistent when the instance stopped before it quiesced", async () => {
         // Stopped without its quiesce service running: nothing flushed or unmounted the volume.
-        assert.match(await descriptionWhen((w, id) => (w.fake.instances.get(id)!.state = "stopping")), /^termination of i-\S+ \(crash-consistent\)$/);
-        w = world();
+        assert.match(await terminationDescription((id) => (w.fake.instances.get(id)!.state = "stopping")), /^termination of i-\S+ \(crash-consistent\)$/);
     });
 
     it("takes one snapshot for a duplicated event", async () => {
